@@ -1,0 +1,225 @@
+"""`score`: documents in, one JSON line per document out.
+
+    score [--input-format auto|text|html|jsonl] [--threshold T] [--clean] [PATH ...]
+
+No PATH, or `-`, reads standard input. jsonl input is one object a line with
+`id` and `text` (or `html`); other fields are copied to the output unless
+their names collide with result fields. text and html input is one document
+per file, with `id` = the path.
+
+Exit codes: 0 every record scored; 1 at least one record got an error line;
+2 usage error (bad option, or the model cannot be loaded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from contextlib import nullcontext
+from itertools import islice
+
+from . import __version__
+from .model import ModelError, default_model
+from .scoring import RESULT_FIELDS, InputError, ScoringConfig, score_document
+
+EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
+# Records are scored in batches of this many; past the first batch, batches
+# go to one worker process per core (order kept).
+BATCH_SIZE = 64
+_HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="score", description="Score documents for loaded language and find appended junk-link blocks.",
+        epilog="Exit codes: 0 all records scored, 1 some records failed (see their error lines), 2 usage error.")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="input files; none or '-' reads stdin")
+    parser.add_argument("--input-format", choices=("auto", "text", "html", "jsonl"), default="auto",
+                        help="how to read the input (default: guess from the name, then the content)")
+    parser.add_argument("--threshold", type=float, default=None, metavar="T",
+                        help="flag documents scoring at least T (0..1; default: the model's)")
+    parser.add_argument("--clean", action="store_true", help="add clean_text: the text without the junk block")
+    parser.add_argument("--version", action="version", version=f"lurid {__version__}")
+    args = parser.parse_args(argv)
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        parser.error(f"--threshold must be between 0 and 1, got {args.threshold}")
+    return args
+
+
+def sniff_format(name: str, head: bytes) -> str:
+    """Guess jsonl/html/text from a file name, then from its first bytes."""
+    lowered = name.lower()
+    if lowered.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if lowered.endswith((".html", ".htm", ".xhtml")):
+        return "html"
+    start = head.lstrip()[:200].decode("utf-8", "replace").lower()
+    if start.startswith("{"):
+        return "jsonl"
+    if start.startswith("<") and any(marker in start for marker in _HTML_SNIFF):
+        return "html"
+    return "text"
+
+
+def error_record(record_id, code: str, message: str) -> dict:
+    return {"id": record_id, "error": {"code": code, "message": message}}
+
+
+def score_record(record: dict, config: ScoringConfig) -> dict:
+    """One parsed input record (or error) to one output object. Never raises on bad input."""
+    if "error" in record and "_input" not in record:
+        return record
+    fields = record["_input"]
+    record_id = fields.get("id")
+    try:
+        scored = score_document(default_model(), text=fields.get("text"), html=fields.get("html"), config=config)
+    except InputError as error:
+        return error_record(record_id, error.code, error.message)
+    output = {"id": record_id}
+    output.update({k: v for k, v in fields.items() if k not in RESULT_FIELDS})
+    output.update(scored.to_dict())
+    return output
+
+
+def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
+    return [score_record(record, config) for record in records]
+
+
+def jsonl_records(stream, source: str):
+    """Parse a JSONL byte stream: one record, or one error, per line."""
+    for number, raw in enumerate(stream, 1):
+        where = f"{source}:{number}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            yield error_record(None, "invalid_encoding", f"{where}: not UTF-8 ({error.reason} at byte {error.start})")
+            continue
+        if not line.strip():
+            yield error_record(None, "empty_line", f"{where}: empty line, expected a JSON object")
+            continue
+        try:
+            fields = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as error:
+            yield error_record(None, "invalid_json", f"{where}: {error}")
+            continue
+        if not isinstance(fields, dict):
+            yield error_record(None, "invalid_record", f"{where}: expected a JSON object, got {type(fields).__name__}")
+            continue
+        if "text" not in fields and "html" not in fields:
+            yield error_record(fields.get("id"), "missing_field", f"{where}: record needs a 'text' or 'html' field")
+            continue
+        yield {"_input": fields}
+
+
+def file_record(name: str, data: bytes, kind: str) -> dict:
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return error_record(name, "invalid_encoding", f"{name}: not UTF-8 ({error.reason} at byte {error.start})")
+    return {"_input": {"id": name, kind: content}}
+
+
+def input_records(paths: list[str], input_format: str, stdin):
+    """Every input record in order, from files or stdin."""
+    for path in paths or ["-"]:
+        name = "-" if path == "-" else path
+        try:
+            stream = stdin if path == "-" else open(path, "rb")
+        except OSError as error:
+            yield error_record(path, "unreadable", f"{path}: {error.strerror}")
+            continue
+        with stream if path != "-" else nullcontext(stream):
+            kind = input_format
+            if kind in ("auto", "jsonl"):
+                head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
+                kind = sniff_format(name, head) if kind == "auto" else kind
+            if kind == "jsonl":
+                yield from jsonl_records(stream, name)
+            else:
+                yield file_record(name, stream.read(), kind)
+
+
+def serialise(output: dict) -> str:
+    """One JSON line; lone surrogates (valid in JSON input) are kept as \\u escapes."""
+    line = json.dumps(output, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(output, ensure_ascii=True)
+    return line
+
+
+def batches(records, size: int = BATCH_SIZE):
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def scored_batches(records, config: ScoringConfig, jobs: int):
+    """Score batches in order: the first in-process, the rest over `jobs` workers."""
+    stream = batches(records)
+    first = next(stream, None)
+    if first is None:
+        return
+    yield score_batch(first, config)
+    second = next(stream, None)
+    if second is None:
+        return
+    if jobs <= 1:
+        yield score_batch(second, config)
+        for batch in stream:
+            yield score_batch(batch, config)
+        return
+    from joblib import Parallel, delayed
+
+    def rest():
+        yield second
+        yield from stream
+
+    parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
+    yield from parallel(delayed(score_batch)(batch, config) for batch in rest())
+
+
+def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
+    try:
+        model = default_model()
+    except ModelError as error:
+        print(f"score: {error}", file=stderr)
+        return EXIT_USAGE
+    config = ScoringConfig(threshold=args.threshold, clean=args.clean)
+    jobs = int(os.environ.get("LURID_JOBS", os.cpu_count() or 1))
+    progress = None
+    if stderr.isatty():
+        from tqdm import tqdm
+
+        progress = tqdm(unit="doc", file=stderr, desc=f"lurid {model.version}")
+    failed = False
+    for batch in scored_batches(input_records(args.paths, args.input_format, stdin), config, jobs):
+        for output in batch:
+            failed = failed or "error" in output
+            stdout.write(serialise(output) + "\n")
+        stdout.flush()
+        if progress is not None:
+            progress.update(len(batch))
+    if progress is not None:
+        progress.close()
+    return EXIT_RECORD_ERRORS if failed else EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        return run(args, sys.stdin.buffer, sys.stdout, sys.stderr)
+    except BrokenPipeError:
+        # the reader went away (`score ... | head`): stop quietly, like other Unix tools
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

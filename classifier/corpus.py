@@ -1,0 +1,69 @@
+"""Read the authored corpus in training_data/ and split it reproducibly.
+
+The split is by `group` (one event told several ways), hashed, so the
+held-out part never shares an event with the training part, and adding
+records never moves old ones between parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+TRAINING_DATA = Path(__file__).resolve().parent.parent / "training_data"
+# Share of groups held out for evaluation and calibration checks.
+HELD_OUT_PERCENT = 15
+LABELS = {"neutral": 0, "loaded": 1}
+
+
+def is_held_out(key: str, percent: int = HELD_OUT_PERCENT) -> bool:
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % 100 < percent
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    records = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as error:
+                    raise ValueError(f"{path}:{number}: {error}") from None
+    return records
+
+
+@dataclass(frozen=True)
+class Corpus:
+    paragraphs: list[dict]
+    junk_blocks: list[dict]
+    endings: list[dict]
+    headings: list[dict]
+    lexicon_path: Path
+    files: list[Path]
+
+    def split(self, records: list[dict], key: str = "group") -> tuple[list[dict], list[dict]]:
+        train = [r for r in records if not is_held_out(r.get(key) or r["id"])]
+        held = [r for r in records if is_held_out(r.get(key) or r["id"])]
+        return train, held
+
+
+def load_corpus(root: str | Path = TRAINING_DATA) -> Corpus:
+    root = Path(root)
+    paragraph_files = sorted((root / "paragraphs").glob("*.jsonl"))
+    if not paragraph_files:
+        raise FileNotFoundError(f"no paragraph files in {root / 'paragraphs'}")
+    paragraphs = [r for path in paragraph_files for r in read_jsonl(path)]
+    for record in paragraphs:
+        if record.get("label") not in LABELS or not isinstance(record.get("text"), str):
+            raise ValueError(f"record {record.get('id')!r}: needs a text and a label in {sorted(LABELS)}")
+    others = [root / name for name in ("junk_blocks.jsonl", "endings.jsonl", "headings.jsonl")]
+    return Corpus(
+        paragraphs=paragraphs,
+        junk_blocks=read_jsonl(others[0]),
+        endings=read_jsonl(others[1]),
+        headings=read_jsonl(others[2]),
+        lexicon_path=root / "lexicon.tsv",
+        files=paragraph_files + others + [root / "lexicon.tsv"],
+    )

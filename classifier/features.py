@@ -1,0 +1,213 @@
+"""Tokens with spans, stemmed n-grams, and the lexicon and style cues.
+
+Everything here works on one paragraph's normalised text. nltk supplies the
+tokenizer (with `span_tokenize`) and the Snowball stemmer, neither of which
+needs downloaded data.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+_TOKENIZER = RegexpTokenizer(r"\w+(?:['’]\w+)*|[^\w\s]")
+_STEMMER = SnowballStemmer("english")
+_QUOTE_CHARS = "\"“”«»"
+# Attribution verbs: a loaded word next to one is often someone else's word.
+ATTRIBUTION = frozenset("said says told according stated statement quoted called described alleged".split())
+SUPERLATIVES = frozenset(
+    "worst best biggest greatest largest deadliest scariest craziest wildest strangest "
+    "most least highest lowest fastest hottest coldest richest poorest darkest "
+    "ultimate ever".split()
+)
+INTENSIFIERS = frozenset(
+    "very so extremely utterly absolutely totally completely truly incredibly insanely "
+    "really seriously deeply wildly massively hugely literally".split()
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # lower-cased surface form
+    stem: str
+    start: int
+    end: int
+    is_word: bool
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _STEMMER.stem(word)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of `text` with their spans; words are lower-cased and stemmed."""
+    tokens = []
+    for start, end in _TOKENIZER.span_tokenize(text):
+        surface = text[start:end].lower().replace("’", "'")
+        is_word = surface[0].isalnum() or surface[0] == "_"
+        tokens.append(Token(surface, stem(surface) if is_word else surface, start, end, is_word))
+    return tokens
+
+
+def ngrams(tokens: list[Token], n_max: int = 2) -> list[tuple[str, int, int]]:
+    """Stemmed word n-grams (1..n_max) with the span they cover.
+
+    Punctuation breaks n-grams, so "cut. Budget" is not a bigram.
+    """
+    grams = []
+    run: list[Token] = []
+    for token in tokens + [Token(".", ".", 0, 0, False)]:
+        if token.is_word:
+            run.append(token)
+            continue
+        for i in range(len(run)):
+            for n in range(1, n_max + 1):
+                if i + n <= len(run):
+                    grams.append((" ".join(t.stem for t in run[i : i + n]), run[i].start, run[i + n - 1].end))
+        run = []
+    return grams
+
+
+def analyze(text: str) -> list[str]:
+    """The TF-IDF analyzer: stemmed unigrams and bigrams."""
+    return [gram for gram, _, _ in ngrams(tokenize(text))]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Loaded-language terms, stemmed, with weights and categories."""
+
+    entries: dict[tuple[str, ...], tuple[float, str]]  # stem tuple -> (weight, category)
+    max_len: int
+
+    @classmethod
+    def from_tsv(cls, path: str | Path) -> "Lexicon":
+        entries: dict[tuple[str, ...], tuple[float, str]] = {}
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t")
+            if reader.fieldnames is None or not {"term", "weight", "category"} <= set(reader.fieldnames):
+                raise ValueError(f"{path}: expected a header with term, weight, category")
+            for row in reader:
+                key = tuple(t.stem for t in tokenize(row["term"].strip()) if t.is_word)
+                if key:
+                    weight = float(row["weight"])
+                    if key not in entries or entries[key][0] < weight:
+                        entries[key] = (weight, row["category"].strip())
+        return cls(entries=entries, max_len=max((len(k) for k in entries), default=1))
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({category for _, category in self.entries.values()})
+
+    def matches(self, tokens: list[Token]) -> list[tuple[int, int, float, str]]:
+        """(start, end, weight, category) of each lexicon match, longest first at each position."""
+        words = [t for t in tokens if t.is_word]
+        found = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self.max_len, len(words) - i), 0, -1):
+                key = tuple(t.stem for t in words[i : i + n])
+                hit = self.entries.get(key)
+                if hit:
+                    found.append((words[i].start, words[i + n - 1].end, hit[0], hit[1]))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+
+def quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Spans inside double quotation marks (straight or curly)."""
+    ranges = []
+    opened = None
+    for i, char in enumerate(text):
+        if char in _QUOTE_CHARS:
+            if opened is None:
+                opened = i
+            else:
+                ranges.append((opened, i))
+                opened = None
+    return ranges
+
+
+def is_emoji(char: str) -> bool:
+    return unicodedata.category(char) == "So" or 0x1F000 <= ord(char) <= 0x1FAFF
+
+
+class LexiconStyleFeatures(BaseEstimator, TransformerMixin):
+    """Dense cues: lexicon weight by category, intensity and style.
+
+    Lexicon hits inside quotation marks or next to an attribution verb are
+    counted apart, because neutral reports quote loaded words.
+    """
+
+    STYLE_NAMES = (
+        "lex_total", "lex_quoted", "lex_max", "lex_density", "intensifiers", "superlatives",
+        "exclamations", "questions", "all_caps", "emoji", "attribution", "digits", "log_words",
+    )
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon
+
+    def fit(self, texts, y=None):
+        self.categories_ = self.lexicon.categories if self.lexicon else []
+        self.feature_names_ = [f"lex:{c}" for c in self.categories_] + list(self.STYLE_NAMES)
+        features = self._raw(texts)
+        self.scale_ = np.maximum(features.std(axis=0), 1e-6)
+        self.mean_ = features.mean(axis=0)
+        return self
+
+    def transform(self, texts):
+        return sparse.csr_matrix((self._raw(texts) - self.mean_) / self.scale_)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(self.feature_names_, dtype=object)
+
+    def _raw(self, texts) -> np.ndarray:
+        return np.array([self.describe(text) for text in texts], dtype=float).reshape(len(texts), -1)
+
+    def describe(self, text: str, tokens: list[Token] | None = None) -> list[float]:
+        tokens = tokenize(text) if tokens is None else tokens
+        words = [t for t in tokens if t.is_word]
+        n_words = max(len(words), 1)
+        by_category = dict.fromkeys(self.categories_, 0.0)
+        lex_total = lex_quoted = lex_max = 0.0
+        if self.lexicon:
+            quoted = quoted_ranges(text)
+            for start, end, weight, category in self.lexicon.matches(tokens):
+                if any(q0 < start and end <= q1 for q0, q1 in quoted):
+                    lex_quoted += weight
+                    continue
+                by_category[category] += weight
+                lex_total += weight
+                lex_max = max(lex_max, weight)
+        surface = [text[t.start : t.end] for t in words]
+        return [
+            *(math.log1p(v) for v in by_category.values()),
+            math.log1p(lex_total),
+            math.log1p(lex_quoted),
+            lex_max,
+            lex_total / n_words,
+            math.log1p(sum(w.text in INTENSIFIERS for w in words)),
+            math.log1p(sum(w.text in SUPERLATIVES for w in words)),
+            math.log1p(text.count("!")),
+            math.log1p(text.count("?")),
+            math.log1p(sum(len(s) > 2 and s.isupper() and s.isalpha() for s in surface)),
+            math.log1p(sum(is_emoji(c) for c in text)),
+            math.log1p(sum(w.text in ATTRIBUTION for w in words)),
+            sum(w.text.isdigit() for w in words) / n_words,
+            math.log1p(len(words)),
+        ]

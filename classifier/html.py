@@ -1,0 +1,133 @@
+"""Extract blocks of text from HTML with lxml.
+
+Block elements become paragraphs; scripts, styles and hidden elements are
+dropped; each block records its tag, how much of its text is link text, and
+a few cues from the class and id names of its ancestors (footer, related...).
+The extracted text is the blocks joined by blank lines; offsets refer to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from .text import Document, make_paragraph
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body caption dd details dialog div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre "
+    "section summary table tbody td tfoot th thead tr ul br".split()
+)
+DROPPED_TAGS = frozenset(
+    "script style noscript template iframe svg canvas head title select option button "
+    "input textarea object embed map audio video".split()
+)
+# Words in class/id names of ancestors that mark page furniture around an article.
+CONTEXT_CUES = (
+    "footer", "related", "recommend", "promo", "sponsor", "share", "social", "comment",
+    "sidebar", "nav", "menu", "newsletter", "subscribe", "trending", "popular", "ad",
+    "teaser", "more", "widget", "taboola", "outbrain", "byline", "author", "article",
+    "content", "body", "story", "post",
+)
+_CUE_PATTERN = re.compile(r"[a-z]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Elements are inspected for context cues only this deep, to keep bombs cheap.
+MAX_CONTEXT_DEPTH = 64
+
+
+def _is_hidden(element) -> bool:
+    attrib = element.attrib
+    return (
+        "hidden" in attrib
+        or attrib.get("aria-hidden", "").lower() == "true"
+        or bool(_HIDDEN_STYLE.search(attrib.get("style", "")))
+    )
+
+
+def _cues(element) -> frozenset[str]:
+    names = " ".join((element.get("class") or "", element.get("id") or "", element.get("role") or "")).lower()
+    if not names.strip():
+        return frozenset()
+    words = set(_CUE_PATTERN.findall(names))
+    found = {cue for cue in CONTEXT_CUES if cue in words or (len(cue) > 3 and cue in names)}
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in ("footer", "nav", "aside", "header", "article", "main"):
+        found.add(tag)
+    return frozenset(found)
+
+
+def parse_html(markup: str) -> Document:
+    """Parse HTML into a Document whose `text` is the extracted block text."""
+    if not isinstance(markup, str):
+        raise TypeError(f"html must be str, not {type(markup).__name__}")
+    if not markup.strip():
+        return Document(text="", paragraphs=(), source="html")
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (lxml.etree.ParserError, ValueError):
+        return Document(text="", paragraphs=(), source="html")
+
+    blocks: list[tuple[str, float, str, frozenset[str]]] = []
+    pieces: list[str] = []
+    link_chars = 0
+    stack: list[tuple[str, frozenset[str], bool]] = []  # (tag, cues, in_link)
+    skip_depth = 0
+
+    def current_tag() -> str:
+        for tag, _, _ in reversed(stack):
+            if tag in BLOCK_TAGS:
+                return tag
+        return ""
+
+    def add(text: str | None):
+        nonlocal link_chars
+        if text and not skip_depth:
+            pieces.append(text)
+            if stack and stack[-1][2]:
+                link_chars += len(text.strip())
+
+    def flush():
+        nonlocal link_chars
+        joined = " ".join("".join(pieces).split())
+        if joined:
+            density = min(link_chars / max(len(joined), 1), 1.0)
+            context = frozenset().union(*(cues for _, cues, _ in stack)) if stack else frozenset()
+            blocks.append((joined, density, current_tag(), context))
+        pieces.clear()
+        link_chars = 0
+
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if skip_depth or tag in DROPPED_TAGS or not tag or _is_hidden(element):
+                skip_depth += 1
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+            in_link = tag == "a" or bool(stack and stack[-1][2])
+            cues = _cues(element) if len(stack) < MAX_CONTEXT_DEPTH else frozenset()
+            stack.append((tag, cues, in_link))
+            add(element.text)
+        else:
+            if skip_depth:
+                skip_depth -= 1
+                if not skip_depth:
+                    add(element.tail)
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+            stack.pop()
+            add(element.tail)
+    flush()
+
+    text = "\n\n".join(block[0] for block in blocks)
+    paragraphs = []
+    position = 0
+    for index, (block_text, density, tag, context) in enumerate(blocks):
+        span = (position, position + len(block_text))
+        paragraphs.append(make_paragraph(text, [span], index, tag=tag,
+                                         link_density=round(density, 4), context=context))
+        position = span[1] + 2
+    return Document(text=text, paragraphs=tuple(paragraphs), source="html")

@@ -1,0 +1,126 @@
+"""The model artifact: one joblib file and the manifest that vouches for it.
+
+The manifest (JSON, beside the artifact) carries the format version, the model
+version, the library versions it was built with, each training corpus with
+its sha256 and licence, and held-out metrics. `load_model` checks the
+manifest's format, the artifact's sha256 and the library versions *before*
+unpickling, and refuses a mismatch with a message that says how to retrain.
+Only the packaged artifact, or one an operator names in LURID_MODEL, is ever
+loaded: never a path that comes with a request or a record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import joblib
+
+FORMAT_VERSION = 1
+MODEL_DIR = Path(__file__).parent / "models"
+DEFAULT_ARTIFACT = MODEL_DIR / "lurid.joblib"
+RETRAIN_HINT = "Rebuild it with `python -m classifier.train` (or `make model`)."
+# Libraries whose pickles are only supported on the same minor version.
+PINNED_LIBRARIES = ("scikit-learn",)
+
+
+class ModelError(RuntimeError):
+    """The artifact is missing, altered, or was built for other library versions."""
+
+
+@dataclass
+class LuridModel:
+    """Everything scoring needs, in one picklable object."""
+
+    loaded: object  # loaded.LoadedModel
+    junk: object  # junk.JunkModel
+    version: str
+    default_threshold: float
+    thresholds: dict = field(default_factory=dict)  # named operating points
+    manifest: dict = field(default_factory=dict)  # filled in by load_model
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("scikit-learn", "numpy", "scipy", "joblib", "nltk", "ftfy", "lxml")}
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest_path(artifact: Path) -> Path:
+    return artifact.with_suffix(".manifest.json")
+
+
+def save_model(model: LuridModel, artifact: str | Path, manifest: dict) -> dict:
+    """Write the artifact and its manifest; return the manifest as written."""
+    artifact = Path(artifact)
+    artifact.parent.mkdir(parents=True, exist_ok=True)
+    model.manifest = {}
+    joblib.dump(model, artifact, compress=("zlib", 6))
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model_version": model.version,
+        "artifact": artifact.name,
+        "sha256": sha256_file(artifact),
+        "libraries": library_versions(),
+        **manifest,
+    }
+    manifest_path(artifact).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return manifest
+
+
+def verify_manifest(artifact: Path) -> dict:
+    """Check the manifest against the artifact and this environment, without unpickling."""
+    if not artifact.exists():
+        raise ModelError(f"model artifact not found at {artifact}. {RETRAIN_HINT}")
+    try:
+        manifest = json.loads(manifest_path(artifact).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"manifest {manifest_path(artifact)} is missing. {RETRAIN_HINT}") from None
+    except json.JSONDecodeError as error:
+        raise ModelError(f"manifest {manifest_path(artifact)} is not valid JSON ({error}). {RETRAIN_HINT}") from None
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ModelError(f"artifact format {manifest.get('format_version')!r} is not {FORMAT_VERSION}. {RETRAIN_HINT}")
+    actual = sha256_file(artifact)
+    if actual != manifest.get("sha256"):
+        raise ModelError(f"{artifact} does not match its manifest (sha256 {actual[:12]}… "
+                         f"expected {str(manifest.get('sha256'))[:12]}…): refusing to load it. {RETRAIN_HINT}")
+    installed = library_versions()
+    for name in PINNED_LIBRARIES:
+        built = manifest.get("libraries", {}).get(name, "?")
+        if _minor(built) != _minor(installed[name]):
+            raise ModelError(f"model was built with {name} {built} but {installed[name]} is installed. "
+                             f"Install {name}=={built} or {RETRAIN_HINT[0].lower()}{RETRAIN_HINT[1:]}")
+    return manifest
+
+
+def load_model(artifact: str | Path | None = None) -> LuridModel:
+    """Verify, then load, the artifact (default: LURID_MODEL, else the packaged one)."""
+    artifact = Path(artifact or os.environ.get("LURID_MODEL") or DEFAULT_ARTIFACT)
+    manifest = verify_manifest(artifact)
+    model = joblib.load(artifact)
+    if not isinstance(model, LuridModel):
+        raise ModelError(f"{artifact} does not hold a lurid model. {RETRAIN_HINT}")
+    model.manifest = manifest
+    return model
+
+
+@lru_cache(maxsize=1)
+def default_model() -> LuridModel:
+    """The operator's model, loaded once per process."""
+    return load_model()

@@ -1,0 +1,183 @@
+"""score_document: the one entry point from a document to its scores.
+
+The CLI and the service are thin edges over this function: they parse their
+input, call it, and serialise `DocumentScore.to_dict()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .html import parse_html
+from .model import LuridModel
+from .text import Document, split_text
+
+# Paragraphs shorter than this many words (headings, labels) count for little
+# in the document score: their score says little about the article's tone.
+SHORT_PARAGRAPH_WORDS = 6
+
+
+class InputError(ValueError):
+    """A document that cannot be scored; `code` is machine-readable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """Options for one scoring call. `threshold=None` means the model's default."""
+
+    threshold: float | None = None
+    highlights: bool = True
+    clean: bool = False
+    max_chars: int | None = None  # refuse documents longer than this
+
+    def __post_init__(self):
+        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
+            raise InputError("invalid_threshold", f"threshold must be between 0 and 1, got {self.threshold}")
+
+
+@dataclass(frozen=True)
+class HighlightSpan:
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class ParagraphScore:
+    index: int
+    start: int
+    end: int
+    kind: str  # "article" or "junk"
+    sensationalism: float
+    highlights: tuple[HighlightSpan, ...]
+
+
+@dataclass(frozen=True)
+class JunkBlockSpan:
+    start: int
+    end: int
+    first_paragraph: int
+    paragraph_count: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class DocumentScore:
+    sensationalism: float
+    flagged: bool
+    threshold: float
+    paragraphs: tuple[ParagraphScore, ...]
+    junk_block: JunkBlockSpan | None
+    model: str
+    text: str | None = None  # the extracted text, for HTML input
+    clean_text: str | None = None
+
+    def to_dict(self) -> dict:
+        """The result fields of a `score` output line, in contract order."""
+        result = {
+            "sensationalism": self.sensationalism,
+            "flagged": self.flagged,
+            "threshold": self.threshold,
+            "paragraphs": [
+                {"index": p.index, "start": p.start, "end": p.end, "kind": p.kind,
+                 "sensationalism": p.sensationalism,
+                 "highlights": [{"start": h.start, "end": h.end, "weight": h.weight} for h in p.highlights]}
+                for p in self.paragraphs
+            ],
+            "junk_block": None if self.junk_block is None else {
+                "start": self.junk_block.start, "end": self.junk_block.end,
+                "first_paragraph": self.junk_block.first_paragraph,
+                "paragraph_count": self.junk_block.paragraph_count,
+                "confidence": self.junk_block.confidence,
+            },
+            "model": self.model,
+        }
+        if self.text is not None:
+            result["text"] = self.text
+        if self.clean_text is not None:
+            result["clean_text"] = self.clean_text
+        return result
+
+
+RESULT_FIELDS = frozenset({"id", "sensationalism", "flagged", "threshold", "paragraphs", "junk_block",
+                           "model", "text", "clean_text", "error"})
+
+
+def document_score(probabilities, paragraphs, junk_start: int) -> float:
+    """Word-weighted mean of the article paragraphs' scores (0 with no article text)."""
+    weights = []
+    for paragraph in paragraphs[:junk_start]:
+        words = paragraph.text.count(" ") + 1
+        weights.append(words if words >= SHORT_PARAGRAPH_WORDS else 0.1 * words)
+    if not weights:
+        return 0.0
+    return float(np.average(probabilities[:junk_start], weights=weights))
+
+
+def parse_document(text: str | None = None, html: str | None = None, max_chars: int | None = None) -> Document:
+    """Check the input and split it into paragraphs."""
+    if (text is None) == (html is None):
+        raise InputError("missing_field", "give exactly one of 'text' or 'html'")
+    field_name, value = ("text", text) if html is None else ("html", html)
+    if not isinstance(value, str):
+        raise InputError("invalid_field", f"'{field_name}' must be a string, not {type(value).__name__}")
+    if max_chars is not None and len(value) > max_chars:
+        raise InputError("too_large", f"'{field_name}' has {len(value)} characters; the limit is {max_chars}")
+    return split_text(value) if html is None else parse_html(value)
+
+
+def score_document(model: LuridModel, text: str | None = None, html: str | None = None,
+                   config: ScoringConfig = ScoringConfig()) -> DocumentScore:
+    """Score one document given as plain text or as HTML."""
+    document = parse_document(text, html, config.max_chars)
+    paragraphs = document.paragraphs
+    threshold = model.default_threshold if config.threshold is None else config.threshold
+    texts = [p.text for p in paragraphs]
+    if texts:
+        features = model.loaded.features(texts)
+        probabilities = model.loaded.calibrate(model.loaded.classifier_.decision_function(features))
+    else:
+        features, probabilities = None, np.zeros(0)
+    _, block = model.junk.find(paragraphs, document.source == "html")
+    junk_start = block.first_paragraph if block else len(paragraphs)
+
+    scored = []
+    for i, paragraph in enumerate(paragraphs):
+        highlights = ()
+        if config.highlights:
+            highlights = tuple(
+                HighlightSpan(*paragraph.to_source_span(h.start, h.end), h.weight)
+                for h in model.loaded.explain(paragraph.text, features[i])
+            )
+        scored.append(ParagraphScore(
+            index=i, start=paragraph.start, end=paragraph.end,
+            kind="junk" if i >= junk_start else "article",
+            sensationalism=round(float(probabilities[i]), 4), highlights=highlights,
+        ))
+
+    junk_block = None
+    if block:
+        junk_block = JunkBlockSpan(start=paragraphs[junk_start].start, end=len(document.text),
+                                   first_paragraph=junk_start, paragraph_count=block.paragraph_count,
+                                   confidence=block.confidence)
+    score = round(document_score(probabilities, paragraphs, junk_start), 4)
+    clean_text = None
+    if config.clean:
+        clean_text = document.text[: junk_block.start].rstrip() if junk_block else document.text
+    return DocumentScore(
+        sensationalism=score,
+        flagged=score >= threshold,
+        threshold=threshold,
+        paragraphs=tuple(scored),
+        junk_block=junk_block,
+        model=model.version,
+        text=document.text if document.source == "html" else None,
+        clean_text=clean_text,
+    )

@@ -1,0 +1,223 @@
+"""Turn a document as sent into paragraphs with offsets into that exact text.
+
+Offsets are code points, end exclusive, and always point into the text the
+caller sent (for HTML: into the text extracted from it, which the result
+carries). Scoring works on a normalised copy of each paragraph: lines of a
+hard-wrapped paragraph joined by one space, and mojibake repaired with ftfy.
+A small segment map carries positions in the normalised copy back to the
+sent text, so highlights land on the sent text too.
+
+>>> doc = split_text("Héllo there.\\n\\nSecond one âš¡")
+>>> [(p.start, p.end, p.text) for p in doc.paragraphs]
+[(0, 12, 'Héllo there.'), (14, 28, 'Second one ⚡')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import ftfy
+import ftfy.bad_codecs  # noqa: F401  registers "sloppy-windows-1252"
+
+# A run of lines counts as hard-wrapped when its long lines cluster below this
+# width: plain-text mail and Usenet-style wrapping is 60-80 columns.
+WRAP_MAX_WIDTH_DEFAULT = 100
+# A line this close to the wrap width is "full", so the paragraph goes on.
+WRAP_SLACK_DEFAULT = 18
+# At least this share of a document's lines must be full for it to be wrapped.
+WRAP_MIN_FULL_SHARE_DEFAULT = 0.35
+
+# In a wrapped text, at most this share of full lines ends a sentence.
+MAX_TERMINAL_SHARE_DEFAULT = 0.5
+
+_TERMINAL = tuple(".!?:;\"”'’)…")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")
+# Split on ASCII whitespace only: U+00A0 is part of some mojibake (Ã\xa0 = à).
+_WORD = re.compile(r"[^ \t\r\n\x0b\x0c]+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One word of a paragraph: where it sits in the normalised and sent text."""
+
+    norm_start: int
+    norm_end: int
+    raw_start: int
+    raw_end: int
+
+    @property
+    def exact(self) -> bool:
+        return self.norm_end - self.norm_start == self.raw_end - self.raw_start
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph (or line, or HTML block) of a document.
+
+    `start`/`end` point into the document text; `text` is the normalised copy
+    used for scoring. HTML blocks also carry their tag and link density.
+    """
+
+    index: int
+    start: int
+    end: int
+    text: str
+    segments: tuple[Segment, ...] = field(repr=False, compare=False)
+    repaired: bool = False  # ftfy changed at least one word (mojibake etc.)
+    tag: str = ""  # HTML block tag ("p", "h2", "li"...), "" for plain text
+    link_density: float = 0.0  # share of the block's text inside <a>
+    context: frozenset[str] = frozenset()  # HTML ancestry cues, see html.py
+
+    def to_source_span(self, norm_start: int, norm_end: int) -> tuple[int, int]:
+        """Map a span of `text` to (start, end) in the document text."""
+        starts = [s.norm_start for s in self.segments]
+        first = self.segments[max(bisect.bisect_right(starts, norm_start) - 1, 0)]
+        last = self.segments[max(bisect.bisect_right(starts, max(norm_end - 1, 0)) - 1, 0)]
+        if first.exact:
+            start = first.raw_start + min(norm_start - first.norm_start, first.raw_end - first.raw_start)
+        else:
+            start = first.raw_start
+        if last.exact:
+            end = last.raw_start + min(max(norm_end - last.norm_start, 0), last.raw_end - last.raw_start)
+        else:
+            end = last.raw_end
+        return start, max(end, start)
+
+
+@dataclass(frozen=True)
+class Document:
+    """The text that offsets refer to, its paragraphs, and where it came from."""
+
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    source: str = "text"  # "text" or "html"
+
+
+@lru_cache(maxsize=65536)
+def fix_word(word: str) -> str:
+    """Repair one word's mojibake and odd characters with ftfy (ASCII is left alone)."""
+    if word.isascii():
+        return word
+    fixed = ftfy.fix_text(word)
+    if sum(not c.isascii() for c in fixed) >= 2:
+        # ftfy leaves short mojibake such as "âš¡" (for ⚡) alone: too little
+        # context for its heuristics. A word that is valid UTF-8 once encoded
+        # as Windows-1252 is, in practice, mojibake.
+        try:
+            fixed = ftfy.fix_text(fixed.encode("sloppy-windows-1252").decode("utf-8"))
+        except UnicodeError:
+            pass
+    return fixed
+
+
+def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) -> Paragraph:
+    """Build a Paragraph from line spans of `text` (already without line breaks)."""
+    parts: list[str] = []
+    segments: list[Segment] = []
+    position = 0
+    repaired = False
+    for line_start, line_end in spans:
+        for match in _WORD.finditer(text, line_start, line_end):
+            raw = match.group()
+            fixed = fix_word(raw)
+            fixed = " ".join(fixed.split()) or raw
+            repaired = repaired or fixed != raw
+            if parts:
+                position += 1
+            parts.append(fixed)
+            segments.append(Segment(position, position + len(fixed), match.start(), match.end()))
+            position += len(fixed)
+    return Paragraph(
+        index=index,
+        start=segments[0].raw_start,
+        end=segments[-1].raw_end,
+        text=" ".join(parts),
+        segments=tuple(segments),
+        repaired=repaired,
+        **html,
+    )
+
+
+def split_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, without its line break, blank lines included."""
+    spans = []
+    position = 0
+    for match in _LINE_BREAK.finditer(text):
+        spans.append((position, match.start()))
+        position = match.end()
+    spans.append((position, len(text)))
+    return spans
+
+
+def _visible_length(text: str, span: tuple[int, int]) -> int:
+    return len(text[span[0] : span[1]].strip())
+
+
+def wrap_width(text: str, lines: list[tuple[int, int]],
+               max_width: int = WRAP_MAX_WIDTH_DEFAULT,
+               slack: int = WRAP_SLACK_DEFAULT,
+               min_full_share: float = WRAP_MIN_FULL_SHARE_DEFAULT) -> int | None:
+    """The width a hard-wrapped document was wrapped at, or None if it is not wrapped."""
+    lengths = sorted(n for n in (_visible_length(text, s) for s in lines) if n)
+    if len(lengths) < 3:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if width > max_width or width < 30:
+        return None
+    full = [text[a:b].strip() for a, b in lines if _visible_length(text, (a, b)) >= width - slack]
+    if len(full) < 3 or len(full) / len(lengths) < min_full_share:
+        return None
+    # Wrapping breaks lines mid-sentence; short paragraphs one per line end
+    # their lines with a full stop.
+    if sum(line.endswith(_TERMINAL) for line in full) / len(full) > MAX_TERMINAL_SHARE_DEFAULT:
+        return None
+    return width
+
+
+def _continues_into(text: str, span: tuple[int, int] | None, width: int) -> bool:
+    """Whether a wrapped paragraph may go on into this line.
+
+    A short line without closing punctuation stands alone (a heading or a
+    "Read More" label), as does a line that opens with an emoji or a bullet.
+    """
+    if span is None:
+        return False
+    line = text[span[0] : span[1]].strip()
+    if not line or not (line[0].isalnum() or line[0] in "\"“‘'(["):
+        return False
+    return len(line) >= width - WRAP_SLACK_DEFAULT or line.endswith(_TERMINAL)
+
+
+def split_text(text: str) -> Document:
+    """Split plain text into paragraphs.
+
+    Blank lines always end a paragraph. A line on its own is a paragraph,
+    unless the document is hard-wrapped: then a line that reaches close to the
+    wrap width continues into the next line.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}; decode bytes as UTF-8 first")
+    lines = split_lines(text)
+    width = wrap_width(text, lines)
+    paragraphs: list[Paragraph] = []
+    current: list[tuple[int, int]] = []
+
+    def flush():
+        if current:
+            paragraphs.append(make_paragraph(text, current, len(paragraphs)))
+            current.clear()
+
+    for i, span in enumerate(lines):
+        length = _visible_length(text, span)
+        if length == 0:
+            flush()
+            continue
+        current.append(span)
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        if width is None or length < width - WRAP_SLACK_DEFAULT or not _continues_into(text, following, width):
+            flush()
+    flush()
+    return Document(text=text, paragraphs=tuple(paragraphs), source="text")

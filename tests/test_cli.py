@@ -1,0 +1,97 @@
+"""The `score` command, run as a user runs it: a subprocess with pipes."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from classifier.cli import parse_args, sniff_format
+
+SEED = (Path(__file__).parent / "golden" / "seed_emoji.json")
+
+
+def run_score(*args, stdin=b""):
+    completed = subprocess.run([sys.executable, "-m", "classifier.cli", *args], input=stdin,
+                               capture_output=True, timeout=300)
+    lines = [json.loads(line) for line in completed.stdout.decode("utf-8").splitlines()]
+    return completed.returncode, lines, completed.stderr.decode("utf-8")
+
+
+def test_jsonl_keeps_order_ids_and_extra_fields():
+    records = [{"id": f"r{i}", "text": f"Paragraph number {i}. The council met.", "source": "feed"} for i in range(5)]
+    code, lines, stderr = run_score("--input-format", "jsonl",
+                                    stdin="".join(json.dumps(r) + "\n" for r in records).encode())
+    assert code == 0, stderr
+    assert [line["id"] for line in lines] == [r["id"] for r in records]
+    assert all(line["source"] == "feed" for line in lines)
+    first = lines[0]
+    assert set(first) >= {"id", "sensationalism", "flagged", "threshold", "paragraphs", "junk_block", "model"}
+    assert set(first["paragraphs"][0]) == {"index", "start", "end", "kind", "sensationalism", "highlights"}
+    assert stderr == ""  # no progress bar when stderr is not a terminal
+
+
+def test_bad_records_get_error_lines_and_processing_carries_on():
+    stdin = b'{"id": "a", "text": "Fine."}\nnot json\n{"id": "b"}\n{"id": "c", "text": 5}\n\xff\xfe\n' \
+            b'{"id": "d", "text": "Also fine."}\n'
+    code, lines, _ = run_score("--input-format", "jsonl", stdin=stdin)
+    assert code == 1
+    assert len(lines) == 6
+    assert [line.get("id") for line in lines] == ["a", None, "b", "c", None, "d"]
+    assert [line["error"]["code"] for line in lines if "error" in line] == [
+        "invalid_json", "missing_field", "invalid_field", "invalid_encoding"]
+    assert "sensationalism" in lines[-1]
+
+
+def test_result_fields_are_not_overwritten_by_input_fields():
+    code, lines, _ = run_score("--input-format", "jsonl",
+                               stdin=b'{"id": 1, "text": "Hello.", "flagged": "spoof", "model": "x"}\n')
+    assert code == 0 and lines[0]["flagged"] in (True, False) and lines[0]["model"] != "x"
+
+
+def test_text_file_with_block_and_clean(tmp_path):
+    case = json.loads(SEED.read_text(encoding="utf-8"))
+    path = tmp_path / "article.txt"
+    path.write_text(case["input"], encoding="utf-8")
+    code, lines, _ = run_score("--clean", str(path))
+    assert code == 0
+    (line,) = lines
+    assert line["id"] == str(path)
+    assert line["junk_block"]["start"] == case["input"].rindex(case["block_starts_at"])
+    assert line["clean_text"] == case["input"][:line["junk_block"]["start"]].rstrip()
+
+
+def test_stdin_text_and_threshold():
+    code, lines, _ = run_score("--input-format", "text", "--threshold", "0.01", stdin="Terrifying chaos!".encode())
+    assert code == 0 and lines[0]["id"] == "-" and lines[0]["threshold"] == 0.01 and lines[0]["flagged"]
+
+
+def test_html_input_carries_extracted_text():
+    code, lines, _ = run_score("--input-format", "html", stdin=b"<p>One paragraph.</p><p>Two.</p>")
+    assert code == 0 and lines[0]["text"] == "One paragraph.\n\nTwo."
+
+
+def test_missing_file_is_a_record_error(tmp_path):
+    code, lines, _ = run_score(str(tmp_path / "missing.txt"))
+    assert code == 1 and lines[0]["error"]["code"] == "unreadable"
+
+
+@pytest.mark.parametrize("args", [["--threshold", "2"], ["--input-format", "pdf"], ["--nope"]])
+def test_usage_errors_exit_2(args):
+    code, lines, stderr = run_score(*args)
+    assert code == 2 and lines == [] and "usage" in stderr
+
+
+def test_many_records_in_order_across_workers():
+    records = "".join(json.dumps({"id": i, "text": f"Record {i}. Officials said so."}) + "\n" for i in range(300))
+    code, lines, _ = run_score("--input-format", "jsonl", stdin=records.encode())
+    assert code == 0 and [line["id"] for line in lines] == list(range(300))
+
+
+def test_sniffing():
+    assert sniff_format("x.jsonl", b"") == "jsonl"
+    assert sniff_format("-", b'  {"id": 1}') == "jsonl"
+    assert sniff_format("-", b"<!DOCTYPE html><html>") == "html"
+    assert sniff_format("-", b"Just words") == "text"
+    assert parse_args([]).input_format == "auto"

@@ -1,0 +1,56 @@
+import json
+import shutil
+
+import pytest
+
+from classifier.model import DEFAULT_ARTIFACT, ModelError, load_model, manifest_path, save_model
+
+
+@pytest.fixture
+def artifact_copy(tmp_path):
+    target = tmp_path / "lurid.joblib"
+    shutil.copy(DEFAULT_ARTIFACT, target)
+    shutil.copy(manifest_path(DEFAULT_ARTIFACT), manifest_path(target))
+    return target
+
+
+def test_committed_model_loads_with_its_manifest(model):
+    manifest = model.manifest
+    assert manifest["format_version"] == 1
+    assert manifest["model_version"] == model.version
+    assert manifest["training_corpora"] and all(len(c["sha256"]) == 64 for c in manifest["training_corpora"])
+    assert "roc_auc" in manifest["held_out_metrics"]["paragraph"]
+    assert DEFAULT_ARTIFACT.stat().st_size <= 20_000_000
+
+
+def test_tampered_artifact_is_refused(artifact_copy):
+    with open(artifact_copy, "r+b") as handle:
+        handle.seek(100)
+        byte = handle.read(1)
+        handle.seek(100)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(ModelError, match="does not match its manifest.*classifier.train"):
+        load_model(artifact_copy)
+
+
+def test_other_library_version_is_refused(artifact_copy):
+    path = manifest_path(artifact_copy)
+    manifest = json.loads(path.read_text())
+    manifest["libraries"]["scikit-learn"] = "0.24.2"
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="scikit-learn 0.24.2"):
+        load_model(artifact_copy)
+
+
+def test_missing_artifact_or_manifest_is_refused(tmp_path, artifact_copy):
+    with pytest.raises(ModelError, match="not found"):
+        load_model(tmp_path / "nothing.joblib")
+    manifest_path(artifact_copy).unlink()
+    with pytest.raises(ModelError, match="manifest"):
+        load_model(artifact_copy)
+
+
+def test_save_then_load_round_trip(tmp_path, tiny_model):
+    written = save_model(tiny_model, tmp_path / "m.joblib", {"profile": "test"})
+    loaded = load_model(tmp_path / "m.joblib")
+    assert loaded.version == "tiny" and loaded.manifest["sha256"] == written["sha256"]

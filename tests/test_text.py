@@ -1,0 +1,67 @@
+import textwrap
+
+from classifier.text import fix_word, split_lines, split_text, wrap_width
+
+
+def spans(text):
+    return [(p.start, p.end) for p in split_text(text).paragraphs]
+
+
+def test_one_paragraph_per_line():
+    text = "First paragraph here.\nSecond paragraph here.\nThird."
+    assert [text[s:e] for s, e in spans(text)] == ["First paragraph here.", "Second paragraph here.", "Third."]
+
+
+def test_blank_lines_and_crlf_separate_paragraphs():
+    text = "One.\r\n\r\n  Two, indented.  \r\n\r\n\r\nThree."
+    assert [text[s:e] for s, e in spans(text)] == ["One.", "Two, indented.", "Three."]
+
+
+def test_hard_wrapped_lines_are_rejoined():
+    body = ("The regional council met on Tuesday evening to discuss the draft budget for the coming "
+            "year, which includes new spending on roads, libraries and the harbour wall. ") * 3
+    text = "\n".join(textwrap.wrap(body, 72)) + "\n\n" + "\n".join(textwrap.wrap(body, 72))
+    doc = split_text(text)
+    assert len(doc.paragraphs) == 2
+    assert doc.paragraphs[0].text == " ".join(body.split())
+    assert wrap_width(text, split_lines(text)) is not None
+
+
+def test_wrapped_paragraph_does_not_swallow_a_short_label_line():
+    body = "word " * 200
+    lines = textwrap.wrap(body, 70)
+    text = "\n".join(lines) + "\nRead More\nSome headline about a thing"
+    paragraphs = split_text(text).paragraphs
+    assert [text[p.start:p.end] for p in paragraphs][-2:] == ["Read More", "Some headline about a thing"]
+
+
+def test_long_lines_are_not_treated_as_wrapped():
+    text = "\n".join(["x" * 300, "y" * 280, "z" * 310])
+    assert len(split_text(text).paragraphs) == 3
+
+
+def test_mojibake_is_repaired_for_scoring_but_offsets_stay_on_sent_text():
+    text = "Intro line.\nâš¡ Council donâ€™t panic ðŸ˜± now…"
+    paragraph = split_text(text).paragraphs[1]
+    assert paragraph.text == "⚡ Council don't panic 😱 now…"
+    assert paragraph.repaired
+    assert text[paragraph.start:paragraph.end] == "âš¡ Council donâ€™t panic ðŸ˜± now…"
+    # "panic" in the repaired text maps to "panic" in the sent text
+    i = paragraph.text.index("panic")
+    start, end = paragraph.to_source_span(i, i + 5)
+    assert text[start:end] == "panic"
+    # a repaired word maps to the whole sent word
+    i = paragraph.text.index("don't")
+    start, end = paragraph.to_source_span(i, i + 5)
+    assert text[start:end] == "donâ€™t"
+
+
+def test_fix_word_leaves_real_accents_alone():
+    assert fix_word("café") == "café"
+    assert fix_word("naïve") == "naïve"
+    assert fix_word("âš¡") == "⚡"
+
+
+def test_empty_and_whitespace_documents_have_no_paragraphs():
+    assert split_text("").paragraphs == ()
+    assert split_text(" \n\t\n ").paragraphs == ()
