@@ -69,14 +69,15 @@ def parse_html(markup: str) -> Document:
     except (lxml.etree.ParserError, ValueError):
         return Document(text="", paragraphs=(), source="html")
 
-    blocks: list[tuple[str, float, str, frozenset[str]]] = []
+    blocks: list[tuple[str, float, str, frozenset[str], tuple[int, ...]]] = []
     pieces: list[str] = []
     link_chars = 0
-    stack: list[tuple[str, frozenset[str], bool]] = []  # (tag, cues, in_link)
+    stack: list[tuple[str, frozenset[str], bool, int]] = []  # (tag, cues, in_link, serial)
     skip_depth = 0
+    serial = 0
 
     def current_tag() -> str:
-        for tag, _, _ in reversed(stack):
+        for tag, _, _, _ in reversed(stack):
             if tag in BLOCK_TAGS:
                 return tag
         return ""
@@ -93,8 +94,8 @@ def parse_html(markup: str) -> Document:
         joined = " ".join("".join(pieces).split())
         if joined:
             density = min(link_chars / max(len(joined), 1), 1.0)
-            context = frozenset().union(*(cues for _, cues, _ in stack)) if stack else frozenset()
-            blocks.append((joined, density, current_tag(), context))
+            context = frozenset().union(*(cues for _, cues, _, _ in stack)) if stack else frozenset()
+            blocks.append((joined, density, current_tag(), context, tuple(entry[3] for entry in stack)))
         pieces.clear()
         link_chars = 0
 
@@ -108,7 +109,8 @@ def parse_html(markup: str) -> Document:
                 flush()
             in_link = tag == "a" or bool(stack and stack[-1][2])
             cues = _cues(element) if len(stack) < MAX_CONTEXT_DEPTH else frozenset()
-            stack.append((tag, cues, in_link))
+            serial += 1
+            stack.append((tag, cues, in_link, serial))
             add(element.text)
         else:
             if skip_depth:
@@ -125,9 +127,9 @@ def parse_html(markup: str) -> Document:
     text = "\n\n".join(block[0] for block in blocks)
     paragraphs = []
     position = 0
-    for index, (block_text, density, tag, context) in enumerate(blocks):
+    for index, (block_text, density, tag, context, path) in enumerate(blocks):
         span = (position, position + len(block_text))
         paragraphs.append(make_paragraph(text, [span], index, tag=tag,
-                                         link_density=round(density, 4), context=context))
+                                         link_density=round(density, 4), context=context, path=path))
         position = span[1] + 2
     return Document(text=text, paragraphs=tuple(paragraphs), source="html")

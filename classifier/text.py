@@ -70,6 +70,7 @@ class Paragraph:
     tag: str = ""  # HTML block tag ("p", "h2", "li"...), "" for plain text
     link_density: float = 0.0  # share of the block's text inside <a>
     context: frozenset[str] = frozenset()  # HTML ancestry cues, see html.py
+    path: tuple[int, ...] = field(default=(), repr=False)  # HTML: serials of the enclosing elements
 
     def to_source_span(self, norm_start: int, norm_end: int) -> tuple[int, int]:
         """Map a span of `text` to (start, end) in the document text."""

@@ -22,10 +22,13 @@ from .compose import compose_documents, junk_labels
 from .corpus import LABELS, TRAINING_DATA, load_corpus
 from .features import Lexicon
 from .html import parse_html
-from .junk import JunkModel, best_suffix
+from .junk import JunkModel, cue_matrix
 from .loaded import LoadedModel
 from .model import DEFAULT_ARTIFACT, LuridModel, save_model, sha256_file
+from .pages import LICENCES, Page, corpus_files, load_pages
 from .text import split_text
+
+DATASETS_DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 
 # Operating points picked on out-of-fold predictions of the training split.
 EXTENSION_PRECISION = 0.97  # the extension highlights only what it is sure of
@@ -102,14 +105,48 @@ def junk_metrics(model: JunkModel, documents) -> dict:
     }
 
 
-def train(root: Path = TRAINING_DATA, log=print) -> tuple[LuridModel, dict]:
+def corpus_digest(files: list[Path]) -> str:
+    """One sha256 for a corpus of many files."""
+    import hashlib
+
+    lines = sorted(f"{path.parent.name}/{path.name} {sha256_file(path)}\n" for path in files)
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+def composed_junk_sets(corpus):
+    """Composed documents for the junk model: (docs, labels, rows) to train on, and held-out docs."""
+    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
+    parts = {}
+    for name, records in (("paragraphs", corpus.paragraphs), ("junk_blocks", corpus.junk_blocks),
+                          ("endings", corpus.endings)):
+        parts[name] = corpus.split(records, key="group" if name == "paragraphs" else "id")
+    train_docs = compose_documents(parts["paragraphs"][0], parts["junk_blocks"][0], parts["endings"][0],
+                                   corpus.headings, JUNK_TRAIN_DOCUMENTS, seed=1)
+    held_docs = compose_documents(parts["paragraphs"][1], parts["junk_blocks"][1], parts["endings"][1],
+                                  corpus.headings, JUNK_HELD_OUT_DOCUMENTS, seed=2)
+    parsed, labels = parse_composed(train_docs)
+    documents = [(d.paragraphs, d.source == "html") for d in parsed]
+    rows = [cue_matrix(paragraphs, lexicon, is_html) for paragraphs, is_html in documents]
+    return (documents, labels, rows), held_docs
+
+
+def page_training_set(pages: list[Page], lexicon: Lexicon):
+    documents = [(page.document.paragraphs, True) for page in pages]
+    labels = [page.junk_labels() for page in pages]
+    rows = [cue_matrix(paragraphs, lexicon, True) for paragraphs, _ in documents]
+    return documents, labels, rows
+
+
+def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
+          log=print) -> tuple[LuridModel, dict]:
     corpus = load_corpus(root)
     lexicon = Lexicon.from_tsv(corpus.lexicon_path)
     train_records, held_records = corpus.split(corpus.paragraphs)
     texts = [r["text"] for r in train_records]
     labels = np.array([LABELS[r["label"]] for r in train_records])
     log(f"paragraph model: {len(train_records)} train, {len(held_records)} held out")
-    loaded = LoadedModel(lexicon=lexicon).fit(texts, labels, groups=[r["group"] for r in train_records])
+    loaded = LoadedModel(lexicon=lexicon).fit(texts, labels, groups=[r["group"] for r in train_records],
+                                              topics=[r["topic"] for r in train_records])
 
     held_texts = [r["text"] for r in held_records]
     held_labels = np.array([LABELS[r["label"]] for r in held_records])
@@ -130,17 +167,14 @@ def train(root: Path = TRAINING_DATA, log=print) -> tuple[LuridModel, dict]:
             float(((held_p[hard] >= DEFAULT_THRESHOLD) == held_labels[hard]).mean()), 4)
     log(f"paragraph model held-out: {paragraph_metrics['roc_auc']} ROC AUC, ECE {paragraph_metrics['ece']}")
 
-    parts = {}
-    for name, records in (("paragraphs", corpus.paragraphs), ("junk_blocks", corpus.junk_blocks),
-                          ("endings", corpus.endings)):
-        parts[name] = corpus.split(records, key="group" if name == "paragraphs" else "id")
-    headings = corpus.headings
-    train_docs = compose_documents(parts["paragraphs"][0], parts["junk_blocks"][0], parts["endings"][0],
-                                   headings, JUNK_TRAIN_DOCUMENTS, seed=1)
-    held_docs = compose_documents(parts["paragraphs"][1], parts["junk_blocks"][1], parts["endings"][1],
-                                  headings, JUNK_HELD_OUT_DOCUMENTS, seed=2)
-    parsed, junk_y = parse_composed(train_docs)
-    junk = JunkModel(lexicon=lexicon).fit([(d.paragraphs, d.source == "html") for d in parsed], junk_y)
+    synthetic, held_docs = composed_junk_sets(corpus)
+    pages = load_pages(datasets) if datasets else {}
+    all_pages = [page for corpus_pages in pages.values() for page in corpus_pages]
+    log(f"junk model: {len(synthetic[0])} composed documents, {len(all_pages)} real pages "
+        f"({', '.join(pages) or 'no public corpora found'})")
+    documents, labels, rows = synthetic
+    page_documents, page_labels, page_rows = page_training_set(all_pages, lexicon)
+    junk = JunkModel(lexicon=lexicon).fit(documents + page_documents, labels + page_labels, rows + page_rows)
     junk_held = junk_metrics(junk, held_docs)
     log(f"junk model held-out: {junk_held}")
 
@@ -151,8 +185,15 @@ def train(root: Path = TRAINING_DATA, log=print) -> tuple[LuridModel, dict]:
         "default_threshold": DEFAULT_THRESHOLD,
         "thresholds": thresholds,
         "training_corpora": [
-            {"path": str(path.relative_to(root.parent)), "sha256": sha256_file(path), "licence": AUTHORED_LICENCE}
+            {"path": str(path.relative_to(root.parent)), "sha256": sha256_file(path), "licence": AUTHORED_LICENCE,
+             "used_for": "paragraph model" if "paragraphs" in path.parts or path.name == "lexicon.tsv"
+             else "junk model (composed documents)"}
             for path in corpus.files
+        ] + [
+            {"path": f"../shared/datasets/{name}", "sha256": corpus_digest(corpus_files(datasets, name)),
+             "sha256_of": "sorted (relative path, file sha256) lines of every page and ground-truth file",
+             "licence": LICENCES[name], "used_for": f"junk model ({len(pages[name])} article pages)"}
+            for name in pages
         ],
         "held_out_metrics": {"paragraph": paragraph_metrics, "junk_block": junk_held},
     }
@@ -163,8 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classifier.train", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=TRAINING_DATA, help="authored corpus folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_ARTIFACT, help="where to write the artifact")
+    parser.add_argument("--datasets", type=Path, default=DATASETS_DEFAULT,
+                        help="public corpora (licence-clean ones train the junk model); missing ones are skipped")
     args = parser.parse_args(argv)
-    model, manifest = train(args.data, log=lambda message: print(message, file=sys.stderr))
+    model, manifest = train(args.data, args.datasets, log=lambda message: print(message, file=sys.stderr))
     written = save_model(model, args.out, manifest)
     size = args.out.stat().st_size / 1e6
     print(f"wrote {args.out} ({size:.1f} MB, sha256 {written['sha256'][:12]}…)", file=sys.stderr)

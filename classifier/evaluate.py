@@ -1,0 +1,277 @@
+"""Evaluate the model: `python -m classifier.evaluate`.
+
+Reports on the authored held-out split (which the model never saw) and on
+each public corpus found under ../shared/datasets (or --datasets), saying so
+when one is missing. The default model is trained only on the authored
+corpus, so every public corpus here is out of domain and unseen. Writes a
+markdown report (docs/evaluation.md) and the same figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+
+from .corpus import LABELS, TRAINING_DATA, load_corpus
+from .junk import JunkModel
+from .model import LuridModel, load_model, sha256_file
+from .pages import Page, load_pages
+from .train import composed_junk_sets, expected_calibration_error, page_training_set
+
+REPO = Path(__file__).resolve().parent.parent
+DATASETS_DEFAULT = REPO.parent / "shared" / "datasets"
+JUNK_FOLDS = 5
+PAGE_REPORT_NAMES = {"wcxb_dev": "wcxb_dev_articles", "scrapinghub": "scrapinghub"}
+
+
+def classification(labels, probabilities, threshold: float) -> dict:
+    labels = np.asarray(labels, dtype=int)
+    predicted = (np.asarray(probabilities) >= threshold).astype(int)
+    return {
+        "n": int(len(labels)),
+        "positives": int(labels.sum()),
+        "roc_auc": round(float(roc_auc_score(labels, probabilities)), 4),
+        "f1": round(float(f1_score(labels, predicted)), 4),
+        "weighted_f1": round(float(f1_score(labels, predicted, average="weighted")), 4),
+        "accuracy": round(float(accuracy_score(labels, predicted)), 4),
+    }
+
+
+def _timed_scores(model: LuridModel, texts: list[str]) -> tuple[np.ndarray, float]:
+    start = time.perf_counter()
+    probabilities = model.loaded.predict_proba(texts)
+    return probabilities, len(texts) / max(time.perf_counter() - start, 1e-9)
+
+
+def evaluate_authored(model: LuridModel, root: Path = TRAINING_DATA) -> dict:
+    corpus = load_corpus(root)
+    _, held = corpus.split(corpus.paragraphs)
+    labels = [LABELS[r["label"]] for r in held]
+    probabilities, rate = _timed_scores(model, [r["text"] for r in held])
+    result = classification(labels, probabilities, model.default_threshold)
+    ece, table = expected_calibration_error(labels, probabilities)
+    result.update(ece=round(ece, 4), reliability=table, paragraphs_per_second=round(rate))
+    for kind in ("hard_negative", "hard_positive"):
+        rows = [i for i, r in enumerate(held) if r.get("kind") == kind]
+        if rows:
+            result[f"{kind}_accuracy"] = round(float(np.mean(
+                [(probabilities[i] >= model.default_threshold) == labels[i] for i in rows])), 4)
+    return result
+
+
+def read_babe(folder: Path) -> tuple[list[str], list[int]]:
+    with open(folder / "final_labels_SG2.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter=";") if r["label_bias"] in ("Biased", "Non-biased")]
+    return [r["text"] for r in rows], [int(r["label_bias"] == "Biased") for r in rows]
+
+
+def read_ptc(folder: Path) -> tuple[list[str], list[int]]:
+    with open(folder / "derived_sentence_labels.tsv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [r["text"] for r in rows], [int(r["loaded_language"]) for r in rows]
+
+
+def read_stop_clickbait(folder: Path) -> tuple[list[str], list[int]]:
+    texts, labels = [], []
+    for name, label in (("clickbait_data", 1), ("non_clickbait_data", 0)):
+        with open(folder / name, encoding="utf-8") as handle:
+            lines = [line.strip() for line in handle if line.strip()]
+        texts += lines
+        labels += [label] * len(lines)
+    return texts, labels
+
+
+def junk_on_page(junk: JunkModel, page: Page) -> dict:
+    """Did the block cut article text, and how much trailing non-article text did it take?"""
+    paragraphs = page.document.paragraphs
+    _, block = junk.find(paragraphs, True)
+    start = block.first_paragraph if block else len(paragraphs)
+    last = page.last_article
+    lengths = [p.end - p.start for p in paragraphs]
+    return {"cut": start <= last, "trailing_chars": sum(lengths[last + 1:]),
+            "trailing_taken": sum(lengths[max(start, last + 1):]), "block": block is not None}
+
+
+def summarise_junk(pages: list[dict]) -> dict:
+    with_trailing = [p for p in pages if p["trailing_chars"]]
+    return {
+        "pages": len(pages),
+        "article_text_cut_share": round(float(np.mean([p["cut"] for p in pages])), 4) if pages else None,
+        "pages_with_block": int(sum(p["block"] for p in pages)),
+        "pages_with_trailing_text": len(with_trailing),
+        "trailing_recall_chars": round(sum(p["trailing_taken"] for p in with_trailing)
+                                       / max(sum(p["trailing_chars"] for p in with_trailing), 1), 4),
+        "trailing_recall_mean_per_page": round(float(np.mean(
+            [p["trailing_taken"] / p["trailing_chars"] for p in with_trailing])), 4) if with_trailing else None,
+    }
+
+
+def evaluate_junk_pages(model: LuridModel, pages: dict[str, list[Page]], folds: int = JUNK_FOLDS) -> dict:
+    """Junk figures per page corpus.
+
+    When the model's junk part was trained on these pages, the figures come
+    from cross-validation over pages: each fold's pages are scored by a junk
+    model trained, the same way, on the composed documents and the other pages.
+    """
+    trained_on_pages = any("article pages" in c.get("used_for", "")
+                           for c in model.manifest.get("training_corpora", []))
+    results: dict[str, list[dict]] = {name: [] for name in pages}
+    if not trained_on_pages:
+        for name, corpus_pages in pages.items():
+            results[name] = [junk_on_page(model.junk, page) for page in corpus_pages]
+        return {name: summarise_junk(r) | {"method": "direct (model not trained on these pages)"}
+                for name, r in results.items()}
+    lexicon = model.junk.lexicon
+    (documents, labels, rows), _ = composed_junk_sets(load_corpus(TRAINING_DATA))
+    everything = [(name, page) for name, corpus_pages in pages.items() for page in corpus_pages]
+    page_docs, page_labels, page_rows = page_training_set([page for _, page in everything], lexicon)
+    fold_of = [int(hashlib.sha256(page.key.encode()).hexdigest()[:8], 16) % folds for _, page in everything]
+    for fold in range(folds):
+        train = [i for i, f in enumerate(fold_of) if f != fold]
+        junk = JunkModel(lexicon=lexicon, max_iter=model.junk.max_iter, margin=model.junk.margin,
+                         html_bias=model.junk.html_bias).fit(
+            documents + [page_docs[i] for i in train], labels + [page_labels[i] for i in train],
+            rows + [page_rows[i] for i in train])
+        for i, f in enumerate(fold_of):
+            if f == fold:
+                name, page = everything[i]
+                results[name].append(junk_on_page(junk, page))
+    return {name: summarise_junk(r) | {"method": f"{folds}-fold cross-validation over pages"}
+            for name, r in results.items()}
+
+
+def corpus_files(folder: Path, names: list[str]) -> list[dict]:
+    return [{"file": name, "sha256": sha256_file(folder / name)} for name in names if (folder / name).is_file()]
+
+
+def evaluate(model: LuridModel, datasets: Path, log=print) -> dict:
+    report: dict = {"model": model.version, "threshold": model.default_threshold,
+                    "authored_held_out": evaluate_authored(model)}
+    log("authored held-out done")
+    sentence_sets = {
+        "babe": (read_babe, ["final_labels_SG2.csv"]),
+        "ptc_loaded_language": (read_ptc, ["derived_sentence_labels.tsv"]),
+        "stop_clickbait": (read_stop_clickbait, ["clickbait_data", "non_clickbait_data"]),
+    }
+    folders = {"babe": "babe", "ptc_loaded_language": "ptc_sentences", "stop_clickbait": "stop_clickbait"}
+    report["corpora"] = {}
+    for name, (reader, files) in sentence_sets.items():
+        folder = datasets / folders[name]
+        if not folder.is_dir():
+            report["corpora"][name] = {"missing": str(folder)}
+            log(f"{name}: missing ({folder}), skipped")
+            continue
+        texts, labels = reader(folder)
+        probabilities, rate = _timed_scores(model, texts)
+        result = classification(labels, probabilities, model.default_threshold)
+        result.update(paragraphs_per_second=round(rate), files=corpus_files(folder, files))
+        report["corpora"][name] = result
+        log(f"{name}: ROC AUC {result['roc_auc']}")
+    start = time.perf_counter()
+    pages = load_pages(datasets)
+    for name, result in evaluate_junk_pages(model, pages).items():
+        report["corpora"][PAGE_REPORT_NAMES[name]] = result
+        log(f"{name}: {result}")
+    for name in PAGE_REPORT_NAMES:
+        if name not in pages:
+            report["corpora"][PAGE_REPORT_NAMES[name]] = {"missing": str(datasets / name)}
+            log(f"{name}: missing ({datasets / name}), skipped")
+    report["junk_seconds"] = round(time.perf_counter() - start, 1)
+    return report
+
+
+def _row(values) -> str:
+    return "| " + " | ".join(str(v) for v in values) + " |"
+
+
+def render_markdown(report: dict) -> str:
+    authored = report["authored_held_out"]
+    corpora = report["corpora"]
+    lines = [
+        "# lurid evaluation report",
+        "",
+        f"Model {report['model']}, default threshold {report['threshold']}. Written by "
+        "`python -m classifier.evaluate`; the default model is trained only on the authored corpus "
+        "(training_data/), so every public corpus below is unseen by it.",
+        "",
+        "## Paragraph model",
+        "",
+        _row(["corpus", "n", "positives", "ROC AUC", "F1", "weighted F1", "accuracy", "paragraphs/s"]),
+        _row(["---"] * 8),
+        _row(["authored held-out split", authored["n"], authored["positives"], authored["roc_auc"], authored["f1"],
+              authored["weighted_f1"], authored["accuracy"], authored["paragraphs_per_second"]]),
+    ]
+    for name in ("babe", "ptc_loaded_language", "stop_clickbait"):
+        result = corpora.get(name, {})
+        if "missing" in result or not result:
+            lines.append(_row([name, "missing: skipped", "", "", "", "", "", ""]))
+        else:
+            lines.append(_row([name, result["n"], result["positives"], result["roc_auc"], result["f1"],
+                               result["weighted_f1"], result["accuracy"], result["paragraphs_per_second"]]))
+    lines += [
+        "",
+        "F1 and accuracy are at the default threshold. Stop Clickbait labels headlines by source site "
+        "(clickbait vs not), which is not the same notion as loaded language; it is a sanity check.",
+        "",
+        f"Authored hard cases at the default threshold: hard negatives (sober reports of dramatic events, "
+        f"quoted loaded words) {authored.get('hard_negative_accuracy')} accuracy; hard positives (loaded "
+        f"framing of mundane events) {authored.get('hard_positive_accuracy')}.",
+        "",
+        f"### Calibration (authored held-out): expected calibration error {authored['ece']}",
+        "",
+        _row(["predicted bin", "paragraphs", "mean predicted", "observed loaded share", ""]),
+        _row(["---"] * 5),
+    ]
+    for row in authored["reliability"]:
+        bar = "#" * round(row["observed"] * 20)
+        lines.append(_row([row["bin"], row["n"], row["mean_predicted"], row["observed"], f"`{bar:<20}`"]))
+    lines += [
+        "",
+        "## Junk block on real article pages (HTML mode)",
+        "",
+        "A page's article text counts as cut when the detected block starts at or before the last block "
+        "of extracted text that occurs in the gold article body. Trailing recall is the share of the "
+        "characters after that last article block which the detected block covers.",
+        "",
+        _row(["corpus", "pages", "article text cut", "pages with a block", "pages with trailing text",
+              "trailing recall (chars)", "trailing recall (mean per page)"]),
+        _row(["---"] * 7),
+    ]
+    for name in ("wcxb_dev_articles", "scrapinghub"):
+        result = corpora.get(name, {})
+        if "missing" in result or not result:
+            lines.append(_row([name, "missing: skipped", "", "", "", "", ""]))
+        else:
+            lines.append(_row([name, result["pages"], result["article_text_cut_share"], result["pages_with_block"],
+                               result["pages_with_trailing_text"], result["trailing_recall_chars"],
+                               result["trailing_recall_mean_per_page"]]))
+    lines += ["", "## Corpus files (sha256)", ""]
+    for name, result in corpora.items():
+        for entry in result.get("files", []):
+            lines.append(f"- {name}: `{entry['file']}` {entry['sha256']}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m classifier.evaluate", description=__doc__.split("\n")[0])
+    parser.add_argument("--datasets", type=Path, default=DATASETS_DEFAULT, help="folder of public corpora")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "evaluation.md", help="markdown report")
+    args = parser.parse_args(argv)
+    report = evaluate(load_model(), args.datasets, log=lambda m: print(m, file=sys.stderr))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(render_markdown(report), encoding="utf-8")
+    args.out.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
