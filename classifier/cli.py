@@ -22,7 +22,7 @@ from itertools import islice
 
 from . import __version__
 from .model import ModelError, default_model
-from .scoring import RESULT_FIELDS, InputError, ScoringConfig, score_document
+from .scoring import RESULT_FIELDS, InputError, ScoringConfig, score_documents
 
 EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 # Records are scored in batches of this many; past the first batch, batches
@@ -67,24 +67,25 @@ def error_record(record_id, code: str, message: str) -> dict:
     return {"id": record_id, "error": {"code": code, "message": message}}
 
 
-def score_record(record: dict, config: ScoringConfig) -> dict:
-    """One parsed input record (or error) to one output object. Never raises on bad input."""
-    if "error" in record and "_input" not in record:
-        return record
-    fields = record["_input"]
-    record_id = fields.get("id")
-    try:
-        scored = score_document(default_model(), text=fields.get("text"), html=fields.get("html"), config=config)
-    except InputError as error:
-        return error_record(record_id, error.code, error.message)
-    output = {"id": record_id}
-    output.update({k: v for k, v in fields.items() if k not in RESULT_FIELDS})
-    output.update(scored.to_dict())
-    return output
-
-
 def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
-    return [score_record(record, config) for record in records]
+    """Parsed input records (or their errors) to output objects, in order. Never raises on bad input."""
+    inputs = [record["_input"] for record in records if "_input" in record]
+    scored = iter(score_documents(default_model(), [{"text": f.get("text"), "html": f.get("html")} for f in inputs],
+                                  config))
+    outputs = []
+    for record in records:
+        if "_input" not in record:
+            outputs.append(record)
+            continue
+        fields, result = record["_input"], next(scored)
+        if isinstance(result, InputError):
+            outputs.append(error_record(fields.get("id"), result.code, result.message))
+            continue
+        output = {"id": fields.get("id")}
+        output.update({k: v for k, v in fields.items() if k not in RESULT_FIELDS})
+        output.update(result.to_dict())
+        outputs.append(output)
+    return outputs
 
 
 def jsonl_records(stream, source: str):

@@ -121,6 +121,8 @@ def evaluate_junk_pages(model: LuridModel, pages: dict[str, list[Page]], folds: 
     from cross-validation over pages: each fold's pages are scored by a junk
     model trained, the same way, on the composed documents and the other pages.
     """
+    if not pages:
+        return {}
     trained_on_pages = any("article pages" in c.get("used_for", "")
                            for c in model.manifest.get("training_corpora", []))
     results: dict[str, list[dict]] = {name: [] for name in pages}

@@ -51,14 +51,22 @@ def stem(word: str) -> str:
     return _STEMMER.stem(word)
 
 
-def tokenize(text: str) -> list[Token]:
-    """Tokens of `text` with their spans; words are lower-cased and stemmed."""
+@lru_cache(maxsize=4096)
+def _tokenize(text: str) -> tuple[Token, ...]:
     tokens = []
     for start, end in _TOKENIZER.span_tokenize(text):
         surface = text[start:end].lower().replace("’", "'")
         is_word = surface[0].isalnum() or surface[0] == "_"
         tokens.append(Token(surface, stem(surface) if is_word else surface, start, end, is_word))
-    return tokens
+    return tuple(tokens)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of `text` with their spans; words are lower-cased and stemmed.
+
+    Cached: one paragraph is tokenized for TF-IDF, cues and highlights alike.
+    """
+    return list(_tokenize(text))
 
 
 def ngrams(tokens: list[Token], n_max: int = 2) -> list[tuple[str, int, int]]:

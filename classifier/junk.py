@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
+from threadpoolctl import threadpool_limits
 
 from .features import Lexicon, is_emoji, tokenize
 from .text import Paragraph
@@ -297,9 +298,26 @@ class JunkModel:
         return self.classifier_.predict_proba(np.hstack([rows, neighbour_probabilities(first)]))[:, 1]
 
     def paragraph_probabilities(self, paragraphs, is_html: bool) -> np.ndarray:
-        if not paragraphs:
-            return np.zeros(0)
-        return self.probabilities_from_rows(cue_matrix(paragraphs, self.lexicon, is_html))
+        return self.many_probabilities([(paragraphs, is_html)])[0]
+
+    def many_probabilities(self, documents) -> list[np.ndarray]:
+        """Probabilities for many (paragraphs, is_html) documents, one model call per pass."""
+        rows = [cue_matrix(paragraphs, self.lexicon, is_html) for paragraphs, is_html in documents]
+        filled = [r for r in rows if len(r)]
+        if not filled:
+            return [np.zeros(0) for _ in rows]
+        cuts = np.cumsum([len(r) for r in filled])[:-1]
+        # One thread: batches are small, and the CLI and the service already run
+        # one process per core; OpenMP threads on top would only fight them.
+        with threadpool_limits(limits=1, user_api="openmp"):
+            first = np.split(self.first_.predict_proba(np.vstack(filled))[:, 1], cuts)
+            second = np.vstack([np.hstack([r, neighbour_probabilities(p)]) for r, p in zip(filled, first)])
+            results = iter(np.split(self.classifier_.predict_proba(second)[:, 1], cuts))
+        return [next(results) if len(r) else np.zeros(0) for r in rows]
+
+    def find_many(self, documents) -> list[JunkBlock | None]:
+        return [best_suffix(p, self.margin, self.html_bias if is_html else 0.0)
+                for p, (_, is_html) in zip(self.many_probabilities(documents), documents)]
 
     def find(self, paragraphs, is_html: bool, margin: float | None = None) -> tuple[np.ndarray, JunkBlock | None]:
         probabilities = self.paragraph_probabilities(paragraphs, is_html)

@@ -35,7 +35,7 @@ MIN_DF_DEFAULT = 2
 # how it is told. 6 was best of 1/3/6/9 on BABE SG1 (0.759 vs 0.757 ROC AUC).
 MIN_TOPICS_DEFAULT = 6
 # A highlight must move the log-odds at least this much to be worth showing.
-HIGHLIGHT_MIN_WEIGHT = 0.05
+HIGHLIGHT_MIN_WEIGHT = 0.1
 # At most this many highlights per paragraph: a reader skims, not audits.
 HIGHLIGHT_MAX = 8
 
@@ -131,7 +131,7 @@ class LoadedModel:
         tokens = tokenize(text)
         coef = self.classifier_.coef_[0]
         row = self.features([text]) if row is None else row
-        candidates = self._ngram_candidates(tokens, row, coef) + self._cue_candidates(text, tokens, coef)
+        candidates = self._ngram_candidates(tokens, row, coef) + self._cue_candidates(text, tokens, coef, row)
         return merge_highlights(candidates)
 
     def _ngram_candidates(self, tokens: list[Token], row, coef):
@@ -148,12 +148,17 @@ class LoadedModel:
             found.extend((start, end, weight) for start, end in spans)
         return found
 
-    def _cue_candidates(self, text: str, tokens: list[Token], coef):
+    def _cue_candidates(self, text: str, tokens: list[Token], coef, row):
         """Attribute the dense cues to the spans that raised them."""
         style = self.style_
         offset = self.n_tfidf_
         names = style.feature_names_
-        raw = style.describe(text, tokens)
+        # undo the standardisation of the row's dense part rather than recompute it
+        dense = np.zeros(len(names))
+        for index, value in zip(row.indices, row.data):
+            if index >= offset:
+                dense[index - offset] = value
+        raw = dense / self.style_weight * style.scale_ + style.mean_
 
         def slope(name: str) -> float:
             i = names.index(name)

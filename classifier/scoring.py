@@ -135,33 +135,69 @@ def parse_document(text: str | None = None, html: str | None = None, max_chars: 
 
 def score_document(model: LuridModel, text: str | None = None, html: str | None = None,
                    config: ScoringConfig = ScoringConfig()) -> DocumentScore:
-    """Score one document given as plain text or as HTML."""
-    document = parse_document(text, html, config.max_chars)
-    paragraphs = document.paragraphs
-    threshold = model.default_threshold if config.threshold is None else config.threshold
-    texts = [p.text for p in paragraphs]
+    """Score one document given as plain text or as HTML; raises InputError on bad input."""
+    (result,) = score_documents(model, [{"text": text, "html": html}], config)
+    if isinstance(result, InputError):
+        raise result
+    return result
+
+
+def score_documents(model: LuridModel, documents: list[dict],
+                    config: ScoringConfig = ScoringConfig()) -> list[DocumentScore | InputError]:
+    """Score many documents ({"text": ...} or {"html": ...}) in order.
+
+    Bad documents come back as InputError in their place, so one bad record
+    costs nothing to the others. The models run once per batch, not per
+    document: that is where the time goes.
+    """
+    parsed: list[Document | InputError] = []
+    for item in documents:
+        try:
+            parsed.append(parse_document(item.get("text"), item.get("html"), config.max_chars))
+        except InputError as error:
+            parsed.append(error)
+    good = [d for d in parsed if isinstance(d, Document)]
+    texts = [p.text for d in good for p in d.paragraphs]
     if texts:
         features = model.loaded.features(texts)
         probabilities = model.loaded.calibrate(model.loaded.classifier_.decision_function(features))
     else:
         features, probabilities = None, np.zeros(0)
-    _, block = model.junk.find(paragraphs, document.source == "html")
-    junk_start = block.first_paragraph if block else len(paragraphs)
+    blocks = model.junk.find_many([(d.paragraphs, d.source == "html") for d in good])
 
+    results: list[DocumentScore | InputError] = []
+    position = 0
+    good_blocks = iter(blocks)
+    for document in parsed:
+        if isinstance(document, InputError):
+            results.append(document)
+            continue
+        count = len(document.paragraphs)
+        rows = range(position, position + count)
+        position += count
+        results.append(_document_result(model, config, document, next(good_blocks),
+                                        probabilities[rows.start:rows.stop], features, rows))
+    return results
+
+
+def _document_result(model: LuridModel, config: ScoringConfig, document: Document, block,
+                     probabilities, features, rows) -> DocumentScore:
+    paragraphs = document.paragraphs
+    threshold = model.default_threshold if config.threshold is None else config.threshold
+    junk_start = block.first_paragraph if block else len(paragraphs)
     scored = []
-    for i, paragraph in enumerate(paragraphs):
+    for i, (paragraph, row) in enumerate(zip(paragraphs, rows)):
         highlights = ()
         if config.highlights:
             highlights = tuple(
                 HighlightSpan(*paragraph.to_source_span(h.start, h.end), h.weight)
-                for h in model.loaded.explain(paragraph.text, features[i])
+                for h in model.loaded.explain(paragraph.text, features[row])
             )
         scored.append(ParagraphScore(
             index=i, start=paragraph.start, end=paragraph.end,
             kind="junk" if i >= junk_start else "article",
             sensationalism=round(float(probabilities[i]), 4), highlights=highlights,
         ))
-
     junk_block = None
     if block:
         junk_block = JunkBlockSpan(start=paragraphs[junk_start].start, end=len(document.text),

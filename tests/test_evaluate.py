@@ -1,0 +1,39 @@
+"""The evaluation runs on whatever corpora are present and says which are missing."""
+
+from classifier.evaluate import evaluate, render_markdown
+from classifier.train import expected_calibration_error, operating_points
+
+import numpy as np
+
+
+def write_fake_datasets(root):
+    (root / "babe").mkdir(parents=True)
+    rows = ["text;news_link;outlet;topic;type;label_bias;label_opinion;biased_words"]
+    rows += [f"The shameless regime unleashed a terrifying crackdown {i}.;x;y;z;w;Biased;o;[]" for i in range(5)]
+    rows += [f"The committee met on Tuesday to discuss item {i}.;x;y;z;w;Non-biased;o;[]" for i in range(5)]
+    (root / "babe" / "final_labels_SG2.csv").write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    (root / "stop_clickbait").mkdir()
+    (root / "stop_clickbait" / "clickbait_data").write_text("You Won't Believe This\n\nShocking Trick\n")
+    (root / "stop_clickbait" / "non_clickbait_data").write_text("Council approves budget\nRain expected\n")
+
+
+def test_evaluate_reports_present_corpora_and_names_missing_ones(model, tmp_path):
+    write_fake_datasets(tmp_path)
+    report = evaluate(model, tmp_path, log=lambda message: None)
+    assert report["corpora"]["babe"]["roc_auc"] > 0.5
+    assert report["corpora"]["babe"]["n"] == 10
+    assert "missing" in report["corpora"]["ptc_loaded_language"]
+    assert "missing" in report["corpora"]["wcxb_dev_articles"]
+    assert report["authored_held_out"]["roc_auc"] > 0.9
+    markdown = render_markdown(report)
+    assert "missing: skipped" in markdown and "| babe | 10 |" in markdown
+
+
+def test_calibration_error_and_operating_points():
+    labels = np.array([0, 0, 1, 1])
+    perfect, table = expected_calibration_error(labels, np.array([0.0, 0.0, 1.0, 1.0]))
+    assert perfect == 0.0 and sum(row["n"] for row in table) == 4
+    poor, _ = expected_calibration_error(labels, np.array([0.9, 0.9, 0.1, 0.1]))
+    assert poor > 0.5
+    points = operating_points(np.array([0, 0, 0, 1, 1, 1]), np.array([0.1, 0.2, 0.6, 0.4, 0.8, 0.9]))
+    assert points["triage"] <= points["default"] <= points["extension"]
