@@ -100,6 +100,18 @@ class Lexicon:
     entries: dict[tuple[str, ...], tuple[float, str]]  # stem tuple -> (weight, category)
     max_len: int
 
+    @property
+    def lengths_by_first(self) -> dict[str, tuple[int, ...]]:
+        """Term lengths for each first stem, longest first (built once, on first use)."""
+        index = self.__dict__.get("_lengths_by_first")
+        if index is None:
+            grouped: dict[str, set[int]] = {}
+            for key in self.entries:
+                grouped.setdefault(key[0], set()).add(len(key))
+            index = {first: tuple(sorted(lengths, reverse=True)) for first, lengths in grouped.items()}
+            object.__setattr__(self, "_lengths_by_first", index)
+        return index
+
     @classmethod
     def from_tsv(cls, path: str | Path) -> "Lexicon":
         entries: dict[tuple[str, ...], tuple[float, str]] = {}
@@ -122,12 +134,13 @@ class Lexicon:
     def matches(self, tokens: list[Token]) -> list[tuple[int, int, float, str]]:
         """(start, end, weight, category) of each lexicon match, longest first at each position."""
         words = [t for t in tokens if t.is_word]
+        stems = [t.stem for t in words]
+        lengths_by_first = self.lengths_by_first
         found = []
         i = 0
         while i < len(words):
-            for n in range(min(self.max_len, len(words) - i), 0, -1):
-                key = tuple(t.stem for t in words[i : i + n])
-                hit = self.entries.get(key)
+            for n in lengths_by_first.get(stems[i], ()):
+                hit = self.entries.get(tuple(stems[i : i + n])) if i + n <= len(words) else None
                 if hit:
                     found.append((words[i].start, words[i + n - 1].end, hit[0], hit[1]))
                     i += n
@@ -151,8 +164,21 @@ def quoted_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+def _symbol_class() -> str:
+    """A regex class of pictographic symbols: category So below U+3400, and the emoji planes."""
+    chars = [re.escape(chr(c)) for c in range(0x80, 0x3400) if unicodedata.category(chr(c)) == "So"]
+    return "[" + "".join(chars) + "\U0001F000-\U0001FAFF]"
+
+
+SYMBOL = re.compile(_symbol_class())
+
+
 def is_emoji(char: str) -> bool:
-    return unicodedata.category(char) == "So" or 0x1F000 <= ord(char) <= 0x1FAFF
+    return char.isascii() is False and SYMBOL.match(char) is not None
+
+
+def count_emoji(text: str) -> int:
+    return 0 if text.isascii() else len(SYMBOL.findall(text))
 
 
 class LexiconStyleFeatures(BaseEstimator, TransformerMixin):
@@ -214,7 +240,7 @@ class LexiconStyleFeatures(BaseEstimator, TransformerMixin):
             math.log1p(text.count("!")),
             math.log1p(text.count("?")),
             math.log1p(sum(len(s) > 2 and s.isupper() and s.isalpha() for s in surface)),
-            math.log1p(sum(is_emoji(c) for c in text)),
+            math.log1p(count_emoji(text)),
             math.log1p(sum(w.text in ATTRIBUTION for w in words)),
             sum(w.text.isdigit() for w in words) / n_words,
             math.log1p(len(words)),

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
-from .features import Lexicon, is_emoji, tokenize
+from .features import SYMBOL, Lexicon, is_emoji, tokenize
 from .text import Paragraph
 
 # A block needs summed log-odds above this to be reported; set so that no
@@ -99,8 +99,8 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
         math.log1p(n_words),
         float(stripped.endswith(_TERMINAL) and not stripped.endswith(_ELLIPSIS)),
         float(stripped.endswith(_ELLIPSIS)),
-        float(any(is_emoji(c) for c in text[:3])),
-        float(any(is_emoji(c) for c in text)),
+        float(bool(SYMBOL.search(text[:3]))),
+        float(bool(SYMBOL.search(text))),
         float(paragraph.repaired),
         title_share,
         float(label in LABELS),

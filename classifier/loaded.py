@@ -9,6 +9,7 @@ the decision up, mapped back to spans of the paragraph text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,8 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from .features import (
-    INTENSIFIERS, SUPERLATIVES, Lexicon, LexiconStyleFeatures, Token, analyze, is_emoji,
-    ngrams, quoted_ranges, tokenize,
+    INTENSIFIERS, SUPERLATIVES, SYMBOL, Lexicon, LexiconStyleFeatures, Token, analyze, ngrams,
+    quoted_ranges, tokenize,
 )
 
 # Inverse regularisation strength. C, the style weight and MIN_TOPICS were
@@ -182,11 +183,11 @@ class LoadedModel:
                 found.append((token.start, token.end, slope("superlatives")))
             if len(surface) > 2 and surface.isupper() and surface.isalpha():
                 found.append((token.start, token.end, slope("all_caps")))
-        for i, char in enumerate(text):
-            if char == "!":
-                found.append((i, i + 1, slope("exclamations")))
-            elif is_emoji(char):
-                found.append((i, i + 1, slope("emoji")))
+        for match in re.finditer("!", text):
+            found.append((match.start(), match.end(), slope("exclamations")))
+        if not text.isascii():
+            for match in SYMBOL.finditer(text):
+                found.append((match.start(), match.end(), slope("emoji")))
         return found
 
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from classifier.features import Lexicon
 from classifier.junk import JunkModel
 from classifier.loaded import LoadedModel
 from classifier.model import LuridModel, load_model
 from classifier.text import split_text
+
+# CI runs the same examples every time: a property failure there must be reproducible.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 LOADED = [
     "A terrifying suite of measures was rammed through by reckless officials last night!",
