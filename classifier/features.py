@@ -88,9 +88,15 @@ def ngrams(tokens: list[Token], n_max: int = 2) -> list[tuple[str, int, int]]:
     return grams
 
 
+@lru_cache(maxsize=4096)
+def text_ngrams(text: str) -> tuple[tuple[str, int, int], ...]:
+    """ngrams of a text, cached: TF-IDF and highlights ask for the same paragraph."""
+    return tuple(ngrams(tokenize(text)))
+
+
 def analyze(text: str) -> list[str]:
     """The TF-IDF analyzer: stemmed unigrams and bigrams."""
-    return [gram for gram, _, _ in ngrams(tokenize(text))]
+    return [gram for gram, _, _ in text_ngrams(text)]
 
 
 @dataclass(frozen=True)

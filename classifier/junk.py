@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
-from .features import SYMBOL, Lexicon, is_emoji, tokenize
+from .features import SYMBOL, Lexicon, tokenize
 from .text import Paragraph
 
 # A block needs summed log-odds above this to be reported; set so that no
@@ -77,7 +77,7 @@ HTML_CUES = ("footer", "related", "recommend", "promo", "sponsor", "share", "soc
 
 def bare(text: str) -> str:
     """Lower case, without emoji, punctuation edges, numbering or a trailing colon."""
-    kept = "".join(c for c in text if not is_emoji(c) and c not in "\ufe0f\u200d")
+    kept = SYMBOL.sub("", text).replace("\ufe0f", "").replace("\u200d", "")
     kept = _NUMBERED.sub("", kept)
     return " ".join(kept.lower().replace("’", "'").strip(" \t:-–—|•·>»›.…!").split())
 

@@ -19,8 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from .features import (
-    INTENSIFIERS, SUPERLATIVES, SYMBOL, Lexicon, LexiconStyleFeatures, Token, analyze, ngrams,
-    quoted_ranges, tokenize,
+    INTENSIFIERS, SUPERLATIVES, SYMBOL, Lexicon, LexiconStyleFeatures, Token, analyze, quoted_ranges,
+    text_ngrams, tokenize,
 )
 
 # Inverse regularisation strength. C, the style weight and MIN_TOPICS were
@@ -132,14 +132,14 @@ class LoadedModel:
         tokens = tokenize(text)
         coef = self.classifier_.coef_[0]
         row = self.features([text]) if row is None else row
-        candidates = self._ngram_candidates(tokens, row, coef) + self._cue_candidates(text, tokens, coef, row)
+        candidates = self._ngram_candidates(text, row, coef) + self._cue_candidates(text, tokens, coef, row)
         return merge_highlights(candidates)
 
-    def _ngram_candidates(self, tokens: list[Token], row, coef):
+    def _ngram_candidates(self, text: str, row, coef):
         vocabulary = self.vectorizer_.vocabulary_
         values = dict(zip(row.indices, row.data))
         occurrences: dict[int, list[tuple[int, int]]] = {}
-        for gram, start, end in ngrams(tokens):
+        for gram, start, end in text_ngrams(text):
             index = vocabulary.get(gram)
             if index is not None and coef[index] > 0:
                 occurrences.setdefault(index, []).append((start, end))
