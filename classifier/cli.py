@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import itertools
 import sys
 from contextlib import nullcontext
 from itertools import islice
@@ -28,6 +29,8 @@ EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 # Records are scored in batches of this many; past the first batch, batches
 # go to one worker process per core (order kept).
 BATCH_SIZE = 64
+# Bytes read before guessing the input format.
+SNIFF_BYTES = 512
 _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article")
 
 
@@ -55,7 +58,7 @@ def sniff_format(name: str, head: bytes) -> str:
         return "jsonl"
     if lowered.endswith((".html", ".htm", ".xhtml")):
         return "html"
-    start = head.lstrip()[:200].decode("utf-8", "replace").lower()
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:200].decode("utf-8", "replace").lower()
     if start.startswith("{"):
         return "jsonl"
     if start.startswith("<") and any(marker in start for marker in _HTML_SNIFF):
@@ -88,12 +91,35 @@ def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
     return outputs
 
 
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+def lines_of(chunks):
+    """Split a stream of byte chunks into lines (each keeps its newline)."""
+    pending = b""
+    for chunk in chunks:
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for line in complete:
+            yield line + b"\n"
+    if pending:
+        yield pending
+
+
 def jsonl_records(stream, source: str):
     """Parse a JSONL byte stream: one record, or one error, per line."""
     for number, raw in enumerate(stream, 1):
         where = f"{source}:{number}"
         try:
-            line = raw.decode("utf-8")
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as error:
             yield error_record(None, "invalid_encoding", f"{where}: not UTF-8 ({error.reason} at byte {error.start})")
             continue
@@ -101,8 +127,8 @@ def jsonl_records(stream, source: str):
             yield error_record(None, "empty_line", f"{where}: empty line, expected a JSON object")
             continue
         try:
-            fields = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as error:
+            fields = json.loads(line, parse_constant=_reject_constant, parse_float=_finite_float)
+        except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
             yield error_record(None, "invalid_json", f"{where}: {error}")
             continue
         if not isinstance(fields, dict):
@@ -116,7 +142,8 @@ def jsonl_records(stream, source: str):
 
 def file_record(name: str, data: bytes, kind: str) -> dict:
     try:
-        content = data.decode("utf-8-sig")
+        # a byte-order mark stays in the text, so offsets match the file as sent
+        content = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return error_record(name, "invalid_encoding", f"{name}: not UTF-8 ({error.reason} at byte {error.start})")
     return {"_input": {"id": name, kind: content}}
@@ -126,20 +153,27 @@ def input_records(paths: list[str], input_format: str, stdin):
     """Every input record in order, from files or stdin."""
     for path in paths or ["-"]:
         name = "-" if path == "-" else path
+        if path == "-" and stdin is None:
+            yield error_record(path, "unreadable", "standard input is closed")
+            continue
         try:
             stream = stdin if path == "-" else open(path, "rb")
         except OSError as error:
             yield error_record(path, "unreadable", f"{path}: {error.strerror}")
             continue
         with stream if path != "-" else nullcontext(stream):
-            kind = input_format
-            if kind in ("auto", "jsonl"):
-                head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
-                kind = sniff_format(name, head) if kind == "auto" else kind
+            try:
+                # read the head in full (a pipe may deliver it in pieces) before guessing
+                head = stream.read(SNIFF_BYTES)
+            except OSError as error:
+                yield error_record(path, "unreadable", f"{path}: {error.strerror or error}")
+                continue
+            kind = sniff_format(name, head) if input_format == "auto" else input_format
             if kind == "jsonl":
-                yield from jsonl_records(stream, name)
+                yield from jsonl_records(lines_of(itertools.chain([head], iter(lambda: stream.read(1 << 16), b""))),
+                                         name)
             else:
-                yield file_record(name, stream.read(), kind)
+                yield file_record(name, head + stream.read(), kind)
 
 
 def serialise(output: dict) -> str:
@@ -190,7 +224,11 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
         print(f"score: {error}", file=stderr)
         return EXIT_USAGE
     config = ScoringConfig(threshold=args.threshold, clean=args.clean)
-    jobs = int(os.environ.get("LURID_JOBS", os.cpu_count() or 1))
+    try:
+        jobs = max(int(os.environ.get("LURID_JOBS") or os.cpu_count() or 1), 1)
+    except ValueError:
+        print(f"score: LURID_JOBS must be a whole number, got {os.environ['LURID_JOBS']!r}", file=stderr)
+        return EXIT_USAGE
     progress = None
     if stderr.isatty():
         from tqdm import tqdm
@@ -212,7 +250,7 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        return run(args, sys.stdin.buffer, sys.stdout, sys.stderr)
+        return run(args, sys.stdin.buffer if sys.stdin is not None else None, sys.stdout, sys.stderr)
     except BrokenPipeError:
         # the reader went away (`score ... | head`): stop quietly, like other Unix tools
         devnull = os.open(os.devnull, os.O_WRONLY)

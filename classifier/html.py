@@ -32,6 +32,9 @@ CONTEXT_CUES = (
     "content", "body", "story", "post",
 )
 _CUE_PATTERN = re.compile(r"[a-z]+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# huge_tree: deep nesting (past 256 levels) is parsed, not silently cut short
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Elements are inspected for context cues only this deep, to keep bombs cheap.
 MAX_CONTEXT_DEPTH = 64
@@ -64,8 +67,11 @@ def parse_html(markup: str) -> Document:
         raise TypeError(f"html must be str, not {type(markup).__name__}")
     if not markup.strip():
         return Document(text="", paragraphs=(), source="html")
+    # lxml refuses str input that declares an encoding, and lone surrogates
+    markup = _XML_DECLARATION.sub("", markup, count=1)
+    markup = markup.encode("utf-8", "replace").decode("utf-8") if not markup.isascii() else markup
     try:
-        root = lxml.html.document_fromstring(markup)
+        root = lxml.html.document_fromstring(markup, parser=_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return Document(text="", paragraphs=(), source="html")
 
@@ -99,8 +105,11 @@ def parse_html(markup: str) -> Document:
         pieces.clear()
         link_chars = 0
 
-    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
         tag = element.tag if isinstance(element.tag, str) else ""
+        if event in ("comment", "pi"):
+            add(element.tail)  # the comment itself is not text; what follows it is
+            continue
         if event == "start":
             if skip_depth or tag in DROPPED_TAGS or not tag or _is_hidden(element):
                 skip_depth += 1

@@ -113,7 +113,10 @@ def load_model(artifact: str | Path | None = None) -> LuridModel:
     """Verify, then load, the artifact (default: LURID_MODEL, else the packaged one)."""
     artifact = Path(artifact or os.environ.get("LURID_MODEL") or DEFAULT_ARTIFACT)
     manifest = verify_manifest(artifact)
-    model = joblib.load(artifact)
+    try:
+        model = joblib.load(artifact)
+    except Exception as error:  # an unpicklable artifact must stop start-up with a message, whatever broke
+        raise ModelError(f"{artifact} could not be loaded ({type(error).__name__}: {error}). {RETRAIN_HINT}") from None
     if not isinstance(model, LuridModel):
         raise ModelError(f"{artifact} does not hold a lurid model. {RETRAIN_HINT}")
     model.manifest = manifest

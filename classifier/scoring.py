@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .html import parse_html
+from .loaded import merge_highlights
 from .model import LuridModel
 from .text import Document, split_text
 
@@ -189,10 +190,10 @@ def _document_result(model: LuridModel, config: ScoringConfig, document: Documen
     for i, (paragraph, row) in enumerate(zip(paragraphs, rows)):
         highlights = ()
         if config.highlights:
-            highlights = tuple(
-                HighlightSpan(*paragraph.to_source_span(h.start, h.end), h.weight)
-                for h in model.loaded.explain(paragraph.text, features[row])
-            )
+            # repaired words map back to whole sent words, so spans may meet again: merge after mapping
+            mapped = [(*paragraph.to_source_span(h.start, h.end), h.weight)
+                      for h in model.loaded.explain(paragraph.text, features[row])]
+            highlights = tuple(HighlightSpan(h.start, h.end, h.weight) for h in merge_highlights(mapped))
         scored.append(ParagraphScore(
             index=i, start=paragraph.start, end=paragraph.end,
             kind="junk" if i >= junk_start else "article",

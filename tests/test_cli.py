@@ -1,6 +1,7 @@
 """The `score` command, run as a user runs it: a subprocess with pipes."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +96,32 @@ def test_sniffing():
     assert sniff_format("-", b"<!DOCTYPE html><html>") == "html"
     assert sniff_format("-", b"Just words") == "text"
     assert parse_args([]).input_format == "auto"
+
+
+def test_hostile_json_values_get_error_lines_not_a_crash():
+    huge = b'{"id": 2, "text": "y", "n": ' + b"1" * 5000 + b"}\n"
+    stdin = b'{"id": 1, "text": "x"}\n' + huge + b'{"id": 3, "text": "z", "v": NaN}\n' + \
+        b'{"id": 4, "text": "w", "v": 1e400}\n' + b'{"id": 5, "text": "fine"}\n'
+    code, lines, _ = run_score("--input-format", "jsonl", stdin=stdin)
+    assert code == 1 and len(lines) == 5
+    assert [line.get("error", {}).get("code") for line in lines] == [None, "invalid_json", "invalid_json",
+                                                                       "invalid_json", None]
+
+
+def test_byte_order_mark_does_not_hide_jsonl():
+    code, lines, _ = run_score(stdin=b'\xef\xbb\xbf{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}\n')
+    assert code == 0 and [line["id"] for line in lines] == [1, 2]
+
+
+def test_closed_stdin_with_a_path_still_scores_the_path(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("The council met on Tuesday.", encoding="utf-8")
+    completed = subprocess.run([sys.executable, "-m", "classifier.cli", str(path)], stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=300)
+    assert completed.returncode == 0 and json.loads(completed.stdout)["id"] == str(path)
+
+
+def test_bad_lurid_jobs_is_a_usage_error():
+    completed = subprocess.run([sys.executable, "-m", "classifier.cli"], input=b"", capture_output=True,
+                               env={**os.environ, "LURID_JOBS": "many"}, timeout=300)
+    assert completed.returncode == 2 and b"LURID_JOBS" in completed.stderr

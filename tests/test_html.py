@@ -38,3 +38,9 @@ def test_empty_and_broken_markup():
     assert parse_html("").paragraphs == ()
     doc = parse_html("<div><p>unclosed <b>tags<p>next")
     assert [doc.text[p.start:p.end] for p in doc.paragraphs] == ["unclosed tags", "next"]
+
+
+def test_text_after_comments_xml_declarations_and_deep_nesting_is_kept():
+    assert parse_html("<p>Police said<!-- ad --> the suspect fled.</p>").text == "Police said the suspect fled."
+    assert parse_html('<?xml version="1.0" encoding="utf-8"?><p>Hello there</p>').text == "Hello there"
+    assert parse_html("<div>" * 300 + "deep text").text == "deep text"
