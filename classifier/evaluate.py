@@ -255,6 +255,7 @@ def render_markdown(report: dict) -> str:
             lines.append(_row([name, result["pages"], result["article_text_cut_share"], result["pages_with_block"],
                                result["pages_with_trailing_text"], result["trailing_recall_chars"],
                                result["trailing_recall_mean_per_page"]]))
+    lines += render_targets(report)
     lines += ["", "## Corpus files (sha256)", ""]
     for name, result in corpora.items():
         for entry in result.get("files", []):
@@ -262,12 +263,49 @@ def render_markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The done criteria of the scoring-core issue, as (label, corpus, key, floor or ceiling, kind).
+TARGETS = (
+    ("BABE ROC AUC", "babe", "roc_auc", 0.70, "min"),
+    ("PTC loaded_language ROC AUC", "ptc_loaded_language", "roc_auc", 0.78, "min"),
+    ("WCXB dev articles: pages with article text cut", "wcxb_dev_articles", "article_text_cut_share", 0.02, "max"),
+    ("WCXB dev articles: trailing recall (chars)", "wcxb_dev_articles", "trailing_recall_chars", 0.80, "min"),
+    ("WCXB dev articles: trailing recall (mean per page)", "wcxb_dev_articles", "trailing_recall_mean_per_page",
+     0.80, "min"),
+)
+
+
+def render_targets(report: dict) -> list[str]:
+    lines = ["", "## Targets", "", _row(["measure", "target", "measured", "met"]), _row(["---"] * 4)]
+    for label, corpus, key, bound, kind in TARGETS:
+        value = report["corpora"].get(corpus, {}).get(key)
+        target = f"{'≥' if kind == 'min' else '≤'} {bound}"
+        met = "corpus missing" if value is None else ("yes" if (value >= bound if kind == "min" else value <= bound)
+                                                     else "**no**")
+        lines.append(_row([label, target, value, met]))
+    junk = report.get("composed_held_out_junk")
+    if junk:
+        lines += ["", "Junk block on composed held-out documents (authored articles, endings and blocks the model "
+                  f"never saw; text and HTML layouts): {junk['documents']} documents, exact block start "
+                  f"{junk['block_start_exact']}, block found {junk['block_found']}, clean documents cut "
+                  f"{junk['clean_documents_cut']}, documents with article text cut "
+                  f"{junk['documents_with_article_text_cut']}."]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classifier.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", type=Path, default=DATASETS_DEFAULT, help="folder of public corpora")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "evaluation.md", help="markdown report")
+    parser.add_argument("--render-only", action="store_true",
+                        help="rewrite the markdown from the JSON beside it, without evaluating")
     args = parser.parse_args(argv)
-    report = evaluate(load_model(), args.datasets, log=lambda m: print(m, file=sys.stderr))
+    if args.render_only:
+        report = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
+        args.out.write_text(render_markdown(report), encoding="utf-8")
+        return 0
+    model = load_model()
+    report = evaluate(model, args.datasets, log=lambda m: print(m, file=sys.stderr))
+    report["composed_held_out_junk"] = model.manifest.get("held_out_metrics", {}).get("junk_block")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(render_markdown(report), encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
