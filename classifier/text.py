@@ -30,6 +30,9 @@ WRAP_SLACK_DEFAULT = 18
 # At least this share of a document's lines must be full for it to be wrapped.
 WRAP_MIN_FULL_SHARE_DEFAULT = 0.35
 
+# In a wrapped text, at most this share of lines runs far past the width
+# (a long URL, say); one-paragraph-per-line text has many such lines.
+MAX_OVERLONG_SHARE_DEFAULT = 0.1
 # In a wrapped text, at most this share of full lines ends a sentence.
 MAX_TERMINAL_SHARE_DEFAULT = 0.5
 
@@ -167,6 +170,9 @@ def wrap_width(text: str, lines: list[tuple[int, int]],
         return None
     width = lengths[int(0.9 * (len(lengths) - 1))]
     if width > max_width or width < 30:
+        return None
+    # wrapped text has (almost) no line far past its width
+    if sum(n > width + slack for n in lengths) > MAX_OVERLONG_SHARE_DEFAULT * len(lengths):
         return None
     full = [text[a:b].strip() for a, b in lines if _visible_length(text, (a, b)) >= width - slack]
     if len(full) < 3 or len(full) / len(lengths) < min_full_share:

@@ -65,3 +65,11 @@ def test_fix_word_leaves_real_accents_alone():
 def test_empty_and_whitespace_documents_have_no_paragraphs():
     assert split_text("").paragraphs == ()
     assert split_text(" \n\t\n ").paragraphs == ()
+
+
+def test_short_lines_around_a_long_paragraph_are_not_a_wrapped_text():
+    text = ("Town Hall Unleashes Terrifying Bin Crackdown\n"
+            "Residents are reeling after a shameless council rammed through a catastrophic, unprecedented shift.\n"
+            "News\n⚡ Pensioner Gnome Feud Erupts\nNeighbours say the trouble began when…\nEnd of content\n"
+            "No more pages to load")
+    assert len(split_text(text).paragraphs) == 7
