@@ -59,7 +59,7 @@ def sniff_format(name: str, head: bytes) -> str:
     if lowered.endswith((".html", ".htm", ".xhtml")):
         return "html"
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:200].decode("utf-8", "replace").lower()
-    if start.startswith("{"):
+    if not start or start.startswith("{"):  # empty input: no records, as with empty JSONL
         return "jsonl"
     if start.startswith("<") and any(marker in start for marker in _HTML_SNIFF):
         return "html"

@@ -125,3 +125,8 @@ def test_bad_lurid_jobs_is_a_usage_error():
     completed = subprocess.run([sys.executable, "-m", "classifier.cli"], input=b"", capture_output=True,
                                env={**os.environ, "LURID_JOBS": "many"}, timeout=300)
     assert completed.returncode == 2 and b"LURID_JOBS" in completed.stderr
+
+
+def test_empty_input_gives_no_output():
+    code, lines, _ = run_score(stdin=b"")
+    assert code == 0 and lines == []
