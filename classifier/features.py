@@ -177,6 +177,9 @@ def _symbol_class() -> str:
 
 
 SYMBOL = re.compile(_symbol_class())
+# One emoji as a reader sees it: a symbol with its variation selector, skin
+# tone and any zero-width-joined symbols (👨‍👩‍👧 is one emoji, not three).
+EMOJI_SEQUENCE = re.compile(f"{SYMBOL.pattern}(?:[\ufe0f\U0001F3FB-\U0001F3FF]|\u200d{SYMBOL.pattern})*")
 
 
 def is_emoji(char: str) -> bool:

@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from .features import (
-    INTENSIFIERS, SUPERLATIVES, SYMBOL, Lexicon, LexiconStyleFeatures, Token, analyze, quoted_ranges,
+    EMOJI_SEQUENCE, INTENSIFIERS, SUPERLATIVES, Lexicon, LexiconStyleFeatures, Token, analyze, quoted_ranges,
     text_ngrams, tokenize,
 )
 
@@ -186,7 +186,7 @@ class LoadedModel:
         for match in re.finditer("!", text):
             found.append((match.start(), match.end(), slope("exclamations")))
         if not text.isascii():
-            for match in SYMBOL.finditer(text):
+            for match in EMOJI_SEQUENCE.finditer(text):
                 found.append((match.start(), match.end(), slope("emoji")))
         return found
 

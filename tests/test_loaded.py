@@ -35,3 +35,11 @@ def test_default_model_tabloid_above_wire(model):
 def test_merge_highlights_joins_overlaps_and_drops_weak():
     merged = merge_highlights([(0, 5, 0.2), (3, 9, 0.3), (20, 25, 0.01), (30, 34, 0.4)])
     assert [(h.start, h.end) for h in merged] == [(0, 9), (30, 34)]
+
+
+def test_an_emoji_sequence_is_highlighted_whole(model):
+    text = "Family day out 👨\u200d👩\u200d👧 and a heart ❤\ufe0f!"
+    spans = [text[h.start:h.end] for h in model.loaded.explain(text)]
+    for span in spans:
+        assert not span.startswith(("\u200d", "\ufe0f")) and not span.endswith("\u200d")
+    assert any("👨\u200d👩\u200d👧" in span for span in spans)
