@@ -182,10 +182,6 @@ SYMBOL = re.compile(_symbol_class())
 EMOJI_SEQUENCE = re.compile(f"{SYMBOL.pattern}(?:[\ufe0f\U0001F3FB-\U0001F3FF]|\u200d{SYMBOL.pattern})*")
 
 
-def is_emoji(char: str) -> bool:
-    return char.isascii() is False and SYMBOL.match(char) is not None
-
-
 def count_emoji(text: str) -> int:
     return 0 if text.isascii() else len(SYMBOL.findall(text))
 

@@ -294,10 +294,6 @@ class JunkModel:
         self.classifier_ = _trees(self.max_iter).fit(x[y >= 0], y[y >= 0])
         return self
 
-    def probabilities_from_rows(self, rows: np.ndarray) -> np.ndarray:
-        first = self.first_.predict_proba(rows)[:, 1]
-        return self.classifier_.predict_proba(np.hstack([rows, neighbour_probabilities(first)]))[:, 1]
-
     def paragraph_probabilities(self, paragraphs, is_html: bool) -> np.ndarray:
         return self.many_probabilities([(paragraphs, is_html)])[0]
 
