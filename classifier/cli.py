@@ -29,6 +29,8 @@ EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 # Records are scored in batches of this many; past the first batch, batches
 # go to one worker process per core (order kept).
 BATCH_SIZE = 64
+# Batches handed to the worker pool at once, per worker.
+WINDOW_BATCHES_PER_JOB = 4
 # Bytes read before guessing the input format.
 SNIFF_BYTES = 512
 _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article")
@@ -213,8 +215,12 @@ def scored_batches(records, config: ScoringConfig, jobs: int):
         yield second
         yield from stream
 
-    parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")
-    yield from parallel(delayed(score_batch)(batch, config) for batch in rest())
+    # Forked workers share the verified model already in memory: no start-up
+    # of their own. That backend returns lists, so feed it a window of
+    # batches at a time; memory stays bounded and order is kept.
+    with Parallel(n_jobs=jobs, backend="multiprocessing") as parallel:
+        for window in batches(rest(), WINDOW_BATCHES_PER_JOB * jobs):
+            yield from parallel(delayed(score_batch)(batch, config) for batch in window)
 
 
 def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:

@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 _TOKENIZER = RegexpTokenizer(r"\w+(?:['’]\w+)*|[^\w\s]")
 _STEMMER = SnowballStemmer("english")
-_QUOTE_CHARS = "\"“”«»"
+_QUOTE = re.compile("[\"“”«»]")
 # Attribution verbs: a loaded word next to one is often someone else's word.
 ATTRIBUTION = frozenset("said says told according stated statement quoted called described alleged".split())
 SUPERLATIVES = frozenset(
@@ -99,7 +99,7 @@ def analyze(text: str) -> list[str]:
     return [gram for gram, _, _ in text_ngrams(text)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity, so lookups can be cached per lexicon
 class Lexicon:
     """Loaded-language terms, stemmed, with weights and categories."""
 
@@ -137,6 +137,10 @@ class Lexicon:
     def categories(self) -> list[str]:
         return sorted({category for _, category in self.entries.values()})
 
+    def find(self, text: str) -> tuple[tuple[int, int, float, str], ...]:
+        """`matches` over a text's tokens, cached: cues, highlights and junk cues all ask."""
+        return _lexicon_matches(self, text)
+
     def matches(self, tokens: list[Token]) -> list[tuple[int, int, float, str]]:
         """(start, end, weight, category) of each lexicon match, longest first at each position."""
         words = [t for t in tokens if t.is_word]
@@ -156,18 +160,20 @@ class Lexicon:
         return found
 
 
-def quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """Spans inside double quotation marks (straight or curly)."""
-    ranges = []
-    opened = None
-    for i, char in enumerate(text):
-        if char in _QUOTE_CHARS:
-            if opened is None:
-                opened = i
-            else:
-                ranges.append((opened, i))
-                opened = None
-    return ranges
+@lru_cache(maxsize=4096)
+def _lexicon_matches(lexicon: Lexicon, text: str) -> tuple[tuple[int, int, float, str], ...]:
+    return tuple(lexicon.matches(tokenize(text)))
+
+
+@lru_cache(maxsize=4096)
+def quoted_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans inside double quotation marks (straight or curly).
+
+    >>> quoted_ranges('He called it "a disaster" and left.')
+    ((13, 24),)
+    """
+    marks = [match.start() for match in _QUOTE.finditer(text)]
+    return tuple(zip(marks[0::2], marks[1::2]))
 
 
 def _symbol_class() -> str:
@@ -226,7 +232,7 @@ class LexiconStyleFeatures(BaseEstimator, TransformerMixin):
         lex_total = lex_quoted = lex_max = 0.0
         if self.lexicon:
             quoted = quoted_ranges(text)
-            for start, end, weight, category in self.lexicon.matches(tokens):
+            for start, end, weight, category in self.lexicon.find(text):
                 if any(q0 < start and end <= q1 for q0, q1 in quoted):
                     lex_quoted += weight
                     continue

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
-from .features import SYMBOL, Lexicon, tokenize
+from .features import SYMBOL, Lexicon
 from .text import Paragraph
 
 # A block needs summed log-odds above this to be reported: one paragraph at
@@ -94,7 +94,7 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
     title_share = sum(w[0].isupper() for w in alpha_words) / len(alpha_words) if alpha_words else 0.0
     lexicon_weight = 0.0
     if lexicon and n_words <= 60:
-        lexicon_weight = sum(m[2] for m in lexicon.matches(tokenize(text)))
+        lexicon_weight = sum(m[2] for m in lexicon.find(text))
     return [
         math.log1p(len(text)),
         math.log1p(n_words),

@@ -170,7 +170,7 @@ class LoadedModel:
         if self.lexicon:
             quoted = quoted_ranges(text)
             total = slope("lex_total")
-            for start, end, weight, category in self.lexicon.matches(tokens):
+            for start, end, weight, category in self.lexicon.find(text):
                 if any(q0 < start and end <= q1 for q0, q1 in quoted):
                     continue
                 found.append((start, end, weight * (slope(f"lex:{category}") + total)))

@@ -7,6 +7,7 @@ input, call it, and serialise `DocumentScore.to_dict()`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -181,6 +182,18 @@ def score_documents(model: LuridModel, documents: list[dict],
     return results
 
 
+class _Row(NamedTuple):
+    """One row of a CSR matrix, without the cost of slicing a scipy matrix."""
+
+    indices: np.ndarray
+    data: np.ndarray
+
+
+def _row(matrix, i: int) -> _Row:
+    start, end = matrix.indptr[i], matrix.indptr[i + 1]
+    return _Row(matrix.indices[start:end], matrix.data[start:end])
+
+
 def _document_result(model: LuridModel, config: ScoringConfig, document: Document, block,
                      probabilities, features, rows) -> DocumentScore:
     paragraphs = document.paragraphs
@@ -190,10 +203,12 @@ def _document_result(model: LuridModel, config: ScoringConfig, document: Documen
     for i, (paragraph, row) in enumerate(zip(paragraphs, rows)):
         highlights = ()
         if config.highlights:
-            # repaired words map back to whole sent words, so spans may meet again: merge after mapping
-            mapped = [(*paragraph.to_source_span(h.start, h.end), h.weight)
-                      for h in model.loaded.explain(paragraph.text, features[row])]
-            highlights = tuple(HighlightSpan(h.start, h.end, h.weight) for h in merge_highlights(mapped))
+            found = model.loaded.explain(paragraph.text, _row(features, row))
+            mapped = [(*paragraph.to_source_span(h.start, h.end), h.weight) for h in found]
+            if paragraph.repaired:
+                # repaired words map back to whole sent words, so spans may meet again: merge after mapping
+                mapped = [(h.start, h.end, h.weight) for h in merge_highlights(mapped)]
+            highlights = tuple(HighlightSpan(*span) for span in mapped)
         scored.append(ParagraphScore(
             index=i, start=paragraph.start, end=paragraph.end,
             kind="junk" if i >= junk_start else "article",

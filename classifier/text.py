@@ -38,13 +38,17 @@ MAX_TERMINAL_SHARE_DEFAULT = 0.5
 
 _TERMINAL = tuple(".!?:;\"”'’)…")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")
-# Split on ASCII whitespace only: U+00A0 is part of some mojibake (Ã\xa0 = à).
-_WORD = re.compile(r"[^ \t\r\n\x0b\x0c]+")
+# Words split on ASCII whitespace only: U+00A0 is part of some mojibake (Ã\xa0 = à).
+# A run of printable-ASCII words one space apart needs no repair and maps one
+# to one: it becomes a single segment (most text is such runs), and any other
+# word is repaired on its own.
+_RUN = re.compile(r"(?P<ascii>[!-~]++(?: [!-~]++(?![^ \t\r\n\x0b\x0c]))*+)(?![^ \t\r\n\x0b\x0c])"
+                  r"|[^ \t\r\n\x0b\x0c]+")
 
 
 @dataclass(frozen=True)
 class Segment:
-    """One word of a paragraph: where it sits in the normalised and sent text."""
+    """A word, or a run of plain ASCII words: where it sits in the normalised and sent text."""
 
     norm_start: int
     norm_end: int
@@ -124,11 +128,14 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
     position = 0
     repaired = False
     for line_start, line_end in spans:
-        for match in _WORD.finditer(text, line_start, line_end):
+        for match in _RUN.finditer(text, line_start, line_end):
             raw = match.group()
-            fixed = fix_word(raw)
-            fixed = " ".join(fixed.split()) or raw
-            repaired = repaired or fixed != raw
+            if match.lastgroup == "ascii":
+                fixed = raw
+            else:
+                fixed = fix_word(raw)
+                fixed = " ".join(fixed.split()) or raw
+                repaired = repaired or fixed != raw
             if parts:
                 position += 1
             parts.append(fixed)

@@ -28,4 +28,4 @@ def test_quoted_loaded_words_count_apart(tiny_lexicon):
     quoted = dict(zip(names, features.describe('He called the plan "a terrifying fiasco", officials said.')))
     assert direct["lex_total"] > quoted["lex_total"]
     assert quoted["lex_quoted"] > direct["lex_quoted"]
-    assert quoted_ranges('a "b" c') == [(2, 4)]
+    assert quoted_ranges('a "b" c') == ((2, 4),)

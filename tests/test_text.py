@@ -73,3 +73,16 @@ def test_short_lines_around_a_long_paragraph_are_not_a_wrapped_text():
             "News\n⚡ Pensioner Gnome Feud Erupts\nNeighbours say the trouble began when…\nEnd of content\n"
             "No more pages to load")
     assert len(split_text(text).paragraphs) == 7
+
+
+def test_ascii_runs_and_repaired_words_map_back_word_by_word():
+    text = "Plain  words\there and cafÃ© then âš¡ Alert!x\x1fy"
+    (paragraph,) = split_text(text).paragraphs
+    pairs = [("Plain", "Plain"), ("words", "words"), ("here", "here"), ("and", "and"), ("café", "cafÃ©"),
+             ("then", "then"), ("⚡", "âš¡"), ("Alert!x y", "Alert!x\x1fy")]
+    assert paragraph.text == " ".join(norm for norm, _ in pairs)
+    position = 0
+    for norm, raw in pairs:
+        start, end = paragraph.to_source_span(position, position + len(norm))
+        assert text[start:end] == raw
+        position += len(norm) + 1
