@@ -67,3 +67,48 @@ def load_corpus(root: str | Path = TRAINING_DATA) -> Corpus:
         lexicon_path=root / "lexicon.tsv",
         files=paragraph_files + others + [root / "lexicon.tsv"],
     )
+
+
+# Sentences shorter than this many words say too little to be labelled alone.
+SENTENCE_MIN_WORDS = 5
+# A sentence of a loaded paragraph counts as loaded only with an unquoted
+# lexicon term at least this strong; the others are left out, unlabelled.
+SENTENCE_MIN_WEIGHT = 0.5
+
+
+def sentence_splitter(records: list[dict]):
+    """A Punkt sentence splitter trained on the corpus itself (nltk data is never downloaded)."""
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    return PunktSentenceTokenizer("\n\n".join(r["text"] for r in records))
+
+
+def sentence_records(records: list[dict], lexicon, splitter=None) -> list[dict]:
+    """Sentence-level rows drawn from multi-sentence paragraphs.
+
+    Much of what lurid scores is one sentence long (one-paragraph-per-line
+    scrapes, headlines, captions), while the corpus is written in paragraphs.
+    Every sentence of a neutral paragraph is neutral. A sentence of a loaded
+    paragraph is loaded when it carries an unquoted lexicon term of weight
+    SENTENCE_MIN_WEIGHT or more; the rest of a loaded paragraph may be plain
+    fact, so those sentences are left out. Rows keep their paragraph's group
+    and topic, so grouped folds and the held-out split stay intact.
+    """
+    from .features import quoted_ranges
+
+    splitter = splitter or sentence_splitter(records)
+    rows = []
+    for record in records:
+        sentences = splitter.tokenize(record["text"])
+        if len(sentences) < 2:
+            continue
+        for number, sentence in enumerate(sentences):
+            if len(sentence.split()) < SENTENCE_MIN_WORDS:
+                continue
+            if record["label"] == "loaded":
+                quoted = quoted_ranges(sentence)
+                if not any(weight >= SENTENCE_MIN_WEIGHT and not any(q0 < start and end <= q1 for q0, q1 in quoted)
+                           for start, end, weight, _ in lexicon.find(sentence)):
+                    continue
+            rows.append({**record, "id": f"{record['id']}#s{number}", "text": sentence, "kind": "sentence"})
+    return rows

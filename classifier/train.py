@@ -19,7 +19,7 @@ from sklearn.metrics import f1_score, roc_auc_score
 
 from . import __version__
 from .compose import compose_documents, junk_labels
-from .corpus import LABELS, TRAINING_DATA, load_corpus
+from .corpus import LABELS, TRAINING_DATA, load_corpus, sentence_records
 from .features import Lexicon
 from .html import parse_html
 from .junk import JunkModel, cue_matrix
@@ -142,9 +142,12 @@ def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
     corpus = load_corpus(root)
     lexicon = Lexicon.from_tsv(corpus.lexicon_path)
     train_records, held_records = corpus.split(corpus.paragraphs)
+    sentences = sentence_records(train_records, lexicon)
+    log(f"paragraph model: {len(train_records)} train paragraphs + {len(sentences)} of their sentences, "
+        f"{len(held_records)} held out")
+    train_records = train_records + sentences
     texts = [r["text"] for r in train_records]
     labels = np.array([LABELS[r["label"]] for r in train_records])
-    log(f"paragraph model: {len(train_records)} train, {len(held_records)} held out")
     loaded = LoadedModel(lexicon=lexicon).fit(texts, labels, groups=[r["group"] for r in train_records],
                                               topics=[r["topic"] for r in train_records])
 
@@ -184,6 +187,7 @@ def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
         "profile": "default",
         "default_threshold": DEFAULT_THRESHOLD,
         "thresholds": thresholds,
+        "paragraph_training_rows": {"paragraphs": len(texts) - len(sentences), "sentences": len(sentences)},
         "training_corpora": [
             {"path": str(path.relative_to(root.parent)), "sha256": sha256_file(path), "licence": AUTHORED_LICENCE,
              "used_for": "paragraph model" if "paragraphs" in path.parts or path.name == "lexicon.tsv"
