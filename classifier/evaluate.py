@@ -201,8 +201,12 @@ def render_markdown(report: dict) -> str:
         "# lurid evaluation report",
         "",
         f"Model {report['model']}, default threshold {report['threshold']}. Written by "
-        "`python -m classifier.evaluate`; the default model is trained only on the authored corpus "
-        "(training_data/), so every public corpus below is unseen by it.",
+        "`python -m classifier.evaluate`. The paragraph model is trained only on the authored corpus "
+        "(training_data/), so BABE, PTC and Stop Clickbait are unseen by it. The junk model also trains on "
+        "the WCXB and ScrapingHub pages, so its figures there come from cross-validation over pages.",
+        "",
+        "Which corpus chose what, and every experiment tried with its before/after figures: "
+        "[experiments.md](experiments.md).",
         "",
         "## Paragraph model",
         "",

@@ -12,6 +12,7 @@ loaded: never a path that comes with a request or a record.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -84,9 +85,13 @@ def save_model(model: LuridModel, artifact: str | Path, manifest: dict) -> dict:
     return manifest
 
 
-def verify_manifest(artifact: Path) -> dict:
-    """Check the manifest against the artifact and this environment, without unpickling."""
-    if not artifact.exists():
+def verify_manifest(artifact: Path, content: bytes | None = None) -> dict:
+    """Check the manifest against the artifact and this environment, without unpickling.
+
+    `content`, when given, is the artifact's bytes as read once by the caller:
+    the bytes that are hashed are then the very bytes that get unpickled.
+    """
+    if content is None and not artifact.exists():
         raise ModelError(f"model artifact not found at {artifact}. {RETRAIN_HINT}")
     try:
         manifest = json.loads(manifest_path(artifact).read_text(encoding="utf-8"))
@@ -96,7 +101,7 @@ def verify_manifest(artifact: Path) -> dict:
         raise ModelError(f"manifest {manifest_path(artifact)} is not valid JSON ({error}). {RETRAIN_HINT}") from None
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ModelError(f"artifact format {manifest.get('format_version')!r} is not {FORMAT_VERSION}. {RETRAIN_HINT}")
-    actual = sha256_file(artifact)
+    actual = sha256_file(artifact) if content is None else hashlib.sha256(content).hexdigest()
     if actual != manifest.get("sha256"):
         raise ModelError(f"{artifact} does not match its manifest (sha256 {actual[:12]}… "
                          f"expected {str(manifest.get('sha256'))[:12]}…): refusing to load it. {RETRAIN_HINT}")
@@ -112,9 +117,15 @@ def verify_manifest(artifact: Path) -> dict:
 def load_model(artifact: str | Path | None = None) -> LuridModel:
     """Verify, then load, the artifact (default: LURID_MODEL, else the packaged one)."""
     artifact = Path(artifact or os.environ.get("LURID_MODEL") or DEFAULT_ARTIFACT)
-    manifest = verify_manifest(artifact)
     try:
-        model = joblib.load(artifact)
+        content = artifact.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(f"model artifact not found at {artifact}. {RETRAIN_HINT}") from None
+    except OSError as error:
+        raise ModelError(f"model artifact not readable at {artifact} ({error.strerror}). {RETRAIN_HINT}") from None
+    manifest = verify_manifest(artifact, content)
+    try:
+        model = joblib.load(io.BytesIO(content))
     except Exception as error:  # an unpicklable artifact must stop start-up with a message, whatever broke
         raise ModelError(f"{artifact} could not be loaded ({type(error).__name__}: {error}). {RETRAIN_HINT}") from None
     if not isinstance(model, LuridModel):

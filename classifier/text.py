@@ -37,7 +37,10 @@ MAX_OVERLONG_SHARE_DEFAULT = 0.1
 MAX_TERMINAL_SHARE_DEFAULT = 0.5
 
 _TERMINAL = tuple(".!?:;\"”'’)…")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")
+# U+0085 (NEL) is a line break, except as the continuation byte of a UTF-8
+# sequence misread as Latin-1 ("Ã\x85" is mojibake for "Å"): then it follows a
+# lead or continuation byte and belongs to the word.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|(?<![\xc2-\xf4\x80-\xbf])\x85")
 # Words split on ASCII whitespace only: U+00A0 is part of some mojibake (Ã\xa0 = à).
 # A run of printable-ASCII words one space apart needs no repair and maps one
 # to one: it becomes a single segment (most text is such runs), and any other

@@ -86,3 +86,10 @@ def test_ascii_runs_and_repaired_words_map_back_word_by_word():
         start, end = paragraph.to_source_span(position, position + len(norm))
         assert text[start:end] == raw
         position += len(norm) + 1
+
+
+def test_nel_breaks_lines_but_not_inside_latin1_mojibake():
+    assert [p.text for p in split_text("one\x85two").paragraphs] == ["one", "two"]
+    # "Å" (C3 85) misread as Latin-1 is "Ã\x85": one word, repaired
+    (paragraph,) = split_text("The \xc3\x85land ferry").paragraphs
+    assert paragraph.text == "The Åland ferry"
