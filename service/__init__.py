@@ -19,7 +19,7 @@ from flask_cors import CORS
 
 from classifier.model import default_model, load_model
 
-from .api import ServiceState, api
+from .api import ServiceState, blueprint
 from .auth import require_api_keys
 from .config import ServiceConfig
 from .errors import register_error_handlers
@@ -55,5 +55,5 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
          allow_headers=["Content-Type", "Authorization"], methods=["GET", "POST", "OPTIONS"],
          max_age=PREFLIGHT_MAX_AGE)
     register_error_handlers(app, config.max_body_bytes)
-    app.register_blueprint(api)
+    app.register_blueprint(blueprint)
     return app

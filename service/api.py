@@ -21,7 +21,7 @@ from .metrics import ServiceMetrics
 from .openapi import openapi_document
 from .payload import parse_json_body, parse_score_request
 
-api = Blueprint("api", __name__)
+blueprint = Blueprint("api", __name__)
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def state() -> ServiceState:
     return current_app.extensions["lurid"]
 
 
-@api.post("/v1/score")
+@blueprint.post("/v1/score")
 def score():
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json' "
@@ -53,18 +53,18 @@ def score():
     return {"model": {"name": MODEL_NAME, "version": lurid.model.version}, "results": results}
 
 
-@api.get("/v1/model")
+@blueprint.get("/v1/model")
 def model():
     return model_card(state().model)
 
 
-@api.get("/healthz")
+@blueprint.get("/healthz")
 def healthz():
     """The process is up and answering."""
     return {"status": "ok"}
 
 
-@api.get("/readyz")
+@blueprint.get("/readyz")
 def readyz():
     """The model is loaded and verified.
 
@@ -76,12 +76,12 @@ def readyz():
     return {"status": "ready", "model": {"name": MODEL_NAME, "version": version}}
 
 
-@api.get("/metrics")
+@blueprint.get("/metrics")
 def metrics():
     body, content_type = state().metrics.exposition()
     return Response(body, content_type=content_type)
 
 
-@api.get("/openapi.json")
+@blueprint.get("/openapi.json")
 def openapi():
     return openapi_document(state().config)
