@@ -26,7 +26,7 @@ from service.config import ServiceConfig  # noqa: E402  (after the variable abov
 
 _config = ServiceConfig.from_env(os.environ)
 
-wsgi_app = "service:create_app()"
+wsgi_app = "service.app:create_app()"
 bind = [f"{_config.host}:{_config.port}"]
 workers = _config.workers
 # gthread keeps HTTP connections alive between requests (the sync worker closes each one) and a worker's
