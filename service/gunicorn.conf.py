@@ -2,25 +2,32 @@
 
     gunicorn --config service/gunicorn.conf.py
 
-(`python -m service` and `make serve` run exactly that.) gunicorn runs this
+`python -m service` and `make serve` run exactly that. gunicorn runs this
 file by path, so the `service` package is not imported before the metrics
-directory below is set. One worker per core,
-each with a few threads; the app, and so the model, is loaded once in the
-master before forking (`preload_app`), so a bad artifact stops start-up
-before any worker exists and workers share the model's memory pages. SIGTERM
-stops accepting connections and lets requests in flight finish.
+directory below is set. One worker per core, two threads each; the app, and
+so the model, is loaded once in the master before forking (`preload_app`),
+so a bad artifact stops start-up before any worker exists and workers share
+the model's memory pages. SIGTERM stops accepting connections and lets
+requests in flight finish.
 """
 
+import atexit
 import os
 import shutil
 import tempfile
 
 # Prometheus multiprocess mode: each worker writes its metrics under this directory and a scrape adds
 # them up. It must be set before prometheus_client is first imported, i.e. before the service package is.
-_owned_metrics_dir = None
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    _owned_metrics_dir = tempfile.mkdtemp(prefix="lurid-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _owned_metrics_dir
+    _metrics_dir = tempfile.mkdtemp(prefix="lurid-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+    _master_pid = os.getpid()
+
+    @atexit.register
+    def _remove_metrics_dir():
+        """At the master's exit, also after a failed start-up (workers inherit this hook: they skip it)."""
+        if os.getpid() == _master_pid:
+            shutil.rmtree(_metrics_dir, ignore_errors=True)
 
 from service.config import ServiceConfig  # noqa: E402  (after the variable above)
 
@@ -41,9 +48,3 @@ keepalive = 5
 # gunicorn's control socket has one default path per user, so two servers on one machine (make serve,
 # the tests, the benchmark) would fight over it; nothing here uses it.
 control_socket_disable = True
-
-
-def on_exit(server):
-    """Remove the metrics directory this configuration created (not one the operator chose)."""
-    if _owned_metrics_dir:
-        shutil.rmtree(_owned_metrics_dir, ignore_errors=True)
