@@ -295,7 +295,7 @@ def main(argv=None) -> int:
                 rows.append(result)
                 print(f"{name:>24} c={concurrency:<3} n={result['requests']:<5} err={result['errors']} "
                       f"p50={result['p50']:.1f} ms p99={result['p99']:.1f} ms "
-                      f"{result['articles_per_s']:.1f} articles/s", flush=True)
+                      f"{result['requests_per_s']:.1f} requests/s", flush=True)
     finally:
         stop_server(process)
     load_averages = (load_before, os.getloadavg()[0])
