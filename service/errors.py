@@ -11,14 +11,11 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-# Machine-readable codes for Werkzeug's errors, by status.
+# Machine-readable codes for the errors Werkzeug raises itself, by status; any other is "http_error".
 HTTP_ERROR_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
     404: "not_found",
     405: "method_not_allowed",
     413: "body_too_large",
-    415: "unsupported_media_type",
 }
 
 

@@ -16,7 +16,7 @@ from .payload import OFFSET_UNITS
 
 ERROR_CODES = ["invalid_json", "invalid_body", "missing_field", "invalid_field", "unknown_field",
                "too_many_documents", "document_too_large", "body_too_large", "unsupported_media_type",
-               "unauthorized", "not_found", "method_not_allowed", "internal_error"]
+               "unauthorized", "not_found", "method_not_allowed", "http_error", "internal_error"]
 JSON = "application/json"
 
 
