@@ -1,10 +1,11 @@
-# lurid: `make test` sets everything up on a fresh machine, then runs the tests.
+# lurid: `make serve` sets everything up on a fresh machine, then serves the API on 127.0.0.1:8000;
+# `make test` sets up the same way, then runs the tests.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test model evaluate benchmark clean
+.PHONY: install serve test model evaluate benchmark load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +16,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/python -m service
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -27,6 +31,9 @@ evaluate: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
+
+load: $(STAMP)
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

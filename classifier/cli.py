@@ -23,7 +23,7 @@ from itertools import islice
 
 from . import __version__
 from .model import ModelError, default_model
-from .scoring import RESULT_FIELDS, InputError, ScoringConfig, score_documents
+from .scoring import InputError, ScoringConfig, result_line, score_documents
 
 EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 # Records are scored in batches of this many; past the first batch, batches
@@ -69,7 +69,7 @@ def sniff_format(name: str, head: bytes) -> str:
 
 
 def error_record(record_id, code: str, message: str) -> dict:
-    return {"id": record_id, "error": {"code": code, "message": message}}
+    return result_line(record_id, InputError(code, message))
 
 
 def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
@@ -82,14 +82,8 @@ def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
         if "_input" not in record:
             outputs.append(record)
             continue
-        fields, result = record["_input"], next(scored)
-        if isinstance(result, InputError):
-            outputs.append(error_record(fields.get("id"), result.code, result.message))
-            continue
-        output = {"id": fields.get("id")}
-        output.update({k: v for k, v in fields.items() if k not in RESULT_FIELDS})
-        output.update(result.to_dict())
-        outputs.append(output)
+        fields = record["_input"]
+        outputs.append(result_line(fields.get("id"), next(scored), fields))
     return outputs
 
 

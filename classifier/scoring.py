@@ -1,7 +1,7 @@
 """score_document: the one entry point from a document to its scores.
 
 The CLI and the service are thin edges over this function: they parse their
-input, call it, and serialise `DocumentScore.to_dict()`.
+input, call it, and serialise each outcome with `result_line`.
 """
 
 from __future__ import annotations
@@ -110,6 +110,26 @@ class DocumentScore:
 
 RESULT_FIELDS = frozenset({"id", "sensationalism", "flagged", "threshold", "paragraphs", "junk_block",
                            "model", "text", "clean_text", "error"})
+
+
+def result_line(record_id, outcome: DocumentScore | InputError, extra: dict | None = None) -> dict:
+    """One output object: what a `score` line and a service result both are.
+
+    `id` comes first, then, for a scored document, any `extra` input fields
+    whose names are not result fields, then the result fields; a document
+    that could not be scored gets `{"id", "error": {"code", "message"}}`.
+    Both edges build their objects here so that they cannot drift apart.
+
+    >>> result_line("a", InputError("missing_field", "give exactly one of 'text' or 'html'"))
+    {'id': 'a', 'error': {'code': 'missing_field', 'message': "give exactly one of 'text' or 'html'"}}
+    """
+    if isinstance(outcome, InputError):
+        return {"id": record_id, "error": {"code": outcome.code, "message": outcome.message}}
+    line = {"id": record_id}
+    if extra:
+        line.update({k: v for k, v in extra.items() if k not in RESULT_FIELDS})
+    line.update(outcome.to_dict())
+    return line
 
 
 def document_score(probabilities, paragraphs, junk_start: int) -> float:

@@ -70,3 +70,22 @@ def tiny_model(tiny_lexicon) -> LuridModel:
     return LuridModel(loaded=loaded, junk=junk, version="tiny", default_threshold=0.5)
 
 
+
+
+@pytest.fixture
+def make_app():
+    """Build the service with settings (ServiceConfig fields); the packaged model is loaded once per process."""
+    from service import create_app
+    from service.config import ServiceConfig
+
+    return lambda **settings: create_app(ServiceConfig(**settings))
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,87 @@
+"""Routes only: parse the request, call the core, return JSON.
+
+Scoring and the shape of each result live in `classifier/` (shared with the
+`score` CLI); request checking in `payload.py`; errors in `errors.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, request
+
+from classifier.card import MODEL_NAME, model_card
+from classifier.model import LuridModel
+from classifier.offsets import to_utf16_offsets
+from classifier.scoring import result_line, score_documents
+
+from .config import ServiceConfig
+from .errors import ApiError
+from .metrics import ServiceMetrics
+from .openapi import openapi_document
+from .payload import parse_json_body, parse_score_request
+
+blueprint = Blueprint("api", __name__)
+
+
+@dataclass(frozen=True)
+class ServiceState:
+    """What the views need, built once per process by `create_app`."""
+
+    config: ServiceConfig
+    model: LuridModel
+    metrics: ServiceMetrics
+
+
+def state() -> ServiceState:
+    return current_app.extensions["lurid"]
+
+
+@blueprint.post("/v1/score")
+def score():
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json' "
+                       f"(got {request.mimetype or 'no Content-Type'})")
+    lurid = state()
+    scoring = parse_score_request(parse_json_body(request.get_data(cache=False)), lurid.config)
+    outcomes = score_documents(lurid.model, list(scoring.documents), scoring.scoring)
+    results = [result_line(record_id, outcome) for record_id, outcome in zip(scoring.ids, outcomes)]
+    if scoring.utf16:
+        results = [to_utf16_offsets(result, document.get("text", ""))
+                   for result, document in zip(results, scoring.documents)]
+    lurid.metrics.record_scores(results)
+    return {"model": {"name": MODEL_NAME, "version": lurid.model.version}, "results": results}
+
+
+@blueprint.get("/v1/model")
+def model():
+    return model_card(state().model)
+
+
+@blueprint.get("/healthz")
+def healthz():
+    """The process is up and answering."""
+    return {"status": "ok"}
+
+
+@blueprint.get("/readyz")
+def readyz():
+    """The model is loaded and verified.
+
+    `create_app` refuses to build an app without a verified model, and
+    gunicorn preloads the app before forking workers, so any process that
+    answers here can score.
+    """
+    version = state().model.version
+    return {"status": "ready", "model": {"name": MODEL_NAME, "version": version}}
+
+
+@blueprint.get("/metrics")
+def metrics():
+    body, content_type = state().metrics.exposition()
+    return Response(body, content_type=content_type)
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return openapi_document(state().config)

@@ -1,0 +1,59 @@
+"""The app factory: settings, model, hooks, routes.
+
+    create_app(config=None) -> Flask   (also importable as `service.create_app`)
+
+`config` is a `ServiceConfig`; None reads the `LURID_*` environment variables
+(see config.py and the README). The model is loaded and verified here, once
+per process, before the app can answer anything: a missing or tampered
+artifact raises `classifier.model.ModelError`, which stops gunicorn's start-up
+with its message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from flask import Flask
+from flask_cors import CORS
+
+from classifier.model import default_model, load_model
+
+from .api import ServiceState, blueprint
+from .auth import require_api_keys
+from .config import ServiceConfig
+from .errors import register_error_handlers
+from .metrics import install_metrics
+
+# Browser-extension origins are always allowed: the extension is the main client.
+# Chrome (and Edge) extension ids are 32 letters a-p; Firefox uses a per-install UUID.
+EXTENSION_ORIGINS = (
+    re.compile(r"chrome-extension://[a-p]{32}\Z"),
+    re.compile(r"moz-extension://[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z"),
+)
+# Seconds a browser may cache a preflight answer.
+PREFLIGHT_MAX_AGE = 600
+
+
+def allowed_origins(config: ServiceConfig) -> list[re.Pattern]:
+    """The extension origins, plus the configured ones, matched exactly."""
+    return [*EXTENSION_ORIGINS, *(re.compile(re.escape(origin) + r"\Z") for origin in config.allowed_origins)]
+
+
+def create_app(config: ServiceConfig | None = None) -> Flask:
+    config = config or ServiceConfig.from_env(os.environ)
+    # default_model() is cached: one load per process, whatever the number of apps built
+    model = default_model() if config.model_path is None else load_model(config.model_path)
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False  # results keep the CLI's field order: id first
+    metrics = install_metrics(app)  # first, so that it times the other hooks too
+    app.extensions["lurid"] = ServiceState(config=config, model=model, metrics=metrics)
+    require_api_keys(app, config.api_keys)
+    CORS(app, resources={r"/v1/*": {"origins": allowed_origins(config)}},
+         allow_headers=["Content-Type", "Authorization"], methods=["GET", "POST", "OPTIONS"],
+         max_age=PREFLIGHT_MAX_AGE)
+    register_error_handlers(app, config.max_body_bytes)
+    app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,81 @@
+"""The service's settings: one frozen object, read from `LURID_*` variables.
+
+Every setting has its default here and nowhere else. `from_env` is pure (it
+takes the environment as a mapping), so it is tested without touching
+`os.environ`, and a bad value stops start-up with a message naming the
+variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+DEFAULT_HOST = "127.0.0.1"  # loopback: exposing the service is an explicit choice
+DEFAULT_PORT = 8000
+# 1 MiB: 64 article-length documents (about 10,000 characters each) fit comfortably.
+MAX_BODY_BYTES_DEFAULT = 1_048_576
+# About 15,000 words: longer than any news article; longer input is a page dump, not a document.
+MAX_DOCUMENT_CHARS_DEFAULT = 100_000
+# One batch is one model call; 64 articles take well under a second on one core.
+MAX_DOCUMENTS_DEFAULT = 64
+
+
+class ConfigError(ValueError):
+    """A `LURID_*` variable has a value the service cannot use."""
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on (affinity, not the host's count)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    workers: int = field(default_factory=default_workers)
+    max_body_bytes: int = MAX_BODY_BYTES_DEFAULT
+    max_document_chars: int = MAX_DOCUMENT_CHARS_DEFAULT
+    max_documents: int = MAX_DOCUMENTS_DEFAULT
+    allowed_origins: tuple[str, ...] = ()  # besides the browser-extension origins, always allowed
+    api_keys: tuple[str, ...] = field(default=(), repr=False)  # never printed, never logged
+    model_path: str | None = None  # None: the packaged model
+
+    @classmethod
+    def from_env(cls, environ) -> ServiceConfig:
+        """Read `LURID_*` variables from a mapping; unset or empty means the default."""
+        values = {}
+        for name, variable in (("port", "LURID_PORT"), ("workers", "LURID_WORKERS"),
+                               ("max_body_bytes", "LURID_MAX_BODY_BYTES"),
+                               ("max_document_chars", "LURID_MAX_DOCUMENT_CHARS"),
+                               ("max_documents", "LURID_MAX_DOCUMENTS")):
+            if environ.get(variable, "").strip():
+                values[name] = _positive_int(variable, environ[variable])
+        if environ.get("LURID_HOST", "").strip():
+            values["host"] = environ["LURID_HOST"].strip()
+        values["allowed_origins"] = _comma_list(environ.get("LURID_ALLOWED_ORIGINS", ""))
+        values["api_keys"] = _comma_list(environ.get("LURID_API_KEYS", ""))
+        values["model_path"] = environ.get("LURID_MODEL", "").strip() or None
+        config = cls(**values)
+        if config.port > 65535:
+            raise ConfigError(f"LURID_PORT must be a port number (1-65535), got {config.port}")
+        return config
+
+
+def _positive_int(variable: str, raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{variable} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{variable} must be at least 1, got {value}")
+    return value
+
+
+def _comma_list(raw: str) -> tuple[str, ...]:
+    """'a, b,,c' -> ('a', 'b', 'c')."""
+    return tuple(item.strip() for item in raw.split(",") if item.strip())

@@ -1,0 +1,196 @@
+"""The OpenAPI 3.1 description served at `/openapi.json`, written by hand.
+
+It is built from the running configuration, so the limits it states
+(`maxItems`, `maxLength`) and whether a bearer key is required are the ones
+this server applies. tests/test_service_openapi.py checks every response the
+tests get against it, and runs schemathesis over it.
+"""
+
+from __future__ import annotations
+
+from classifier import __version__
+from classifier.card import MODEL_NAME
+
+from .config import ServiceConfig
+from .payload import OFFSET_UNITS
+
+ERROR_CODES = ["invalid_json", "invalid_body", "missing_field", "invalid_field", "unknown_field",
+               "too_many_documents", "document_too_large", "body_too_large", "unsupported_media_type",
+               "unauthorized", "not_found", "method_not_allowed", "http_error", "internal_error"]
+JSON = "application/json"
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {JSON: {"schema": schema}}}
+
+
+def _error(description: str) -> dict:
+    return _json(_ref("Error"), description)
+
+
+def _schemas(config: ServiceConfig) -> dict:
+    text = {"type": "string", "maxLength": config.max_document_chars,
+            "description": "plain text; offsets point into it as sent"}
+    html = {"type": "string", "maxLength": config.max_document_chars,
+            "description": "HTML; the result carries the extracted `text`, and offsets point into that"}
+    document_id = {"type": ["string", "integer", "null"], "description": "echoed in the result"}
+    one_of_text_or_html = [{"required": ["text"]}, {"required": ["html"]}]
+    span = {"start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0}}
+    probability = {"type": "number", "minimum": 0, "maximum": 1}
+    return {
+        "Error": {
+            "type": "object", "required": ["error"], "additionalProperties": False,
+            "properties": {"error": {
+                "type": "object", "required": ["code", "message"], "additionalProperties": False,
+                "properties": {"code": {"type": "string", "enum": ERROR_CODES},
+                               "message": {"type": "string", "description": "what went wrong and what to do"}},
+            }},
+        },
+        "Options": {
+            "type": "object", "additionalProperties": False,
+            "properties": {
+                "threshold": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+                              "description": "flag documents scoring at least this (default: the model's)"},
+                "highlights": {"type": "boolean", "default": True},
+                "clean": {"type": "boolean", "default": False, "description": "add `clean_text`"},
+                "offsets": {"type": "string", "enum": list(OFFSET_UNITS), "default": "codepoint",
+                            "description": "`utf16`: offsets in UTF-16 code units, as JavaScript indexes strings"},
+            },
+        },
+        "Document": {
+            "type": "object", "additionalProperties": False, "oneOf": one_of_text_or_html,
+            "properties": {"id": document_id, "text": text, "html": html},
+        },
+        "SingleRequest": {
+            "type": "object", "additionalProperties": False, "oneOf": one_of_text_or_html,
+            "properties": {"id": document_id, "text": text, "html": html, "options": _ref("Options")},
+        },
+        "BatchRequest": {
+            "type": "object", "additionalProperties": False, "required": ["documents"],
+            "properties": {"documents": {"type": "array", "maxItems": config.max_documents,
+                                         "items": _ref("Document")},
+                           "options": _ref("Options")},
+        },
+        "ScoreRequest": {"oneOf": [_ref("SingleRequest"), _ref("BatchRequest")]},
+        "Highlight": {
+            "type": "object", "required": ["start", "end", "weight"], "additionalProperties": False,
+            "properties": {**span, "weight": {"type": "number", "description": "contribution to the log-odds"}},
+        },
+        "Paragraph": {
+            "type": "object", "additionalProperties": False,
+            "required": ["index", "start", "end", "kind", "sensationalism", "highlights"],
+            "properties": {"index": {"type": "integer", "minimum": 0}, **span,
+                           "kind": {"type": "string", "enum": ["article", "junk"]},
+                           "sensationalism": probability,
+                           "highlights": {"type": "array", "items": _ref("Highlight")}},
+        },
+        "JunkBlock": {
+            "type": "object", "additionalProperties": False,
+            "required": ["start", "end", "first_paragraph", "paragraph_count", "confidence"],
+            "properties": {**span, "first_paragraph": {"type": "integer", "minimum": 0},
+                           "paragraph_count": {"type": "integer", "minimum": 1}, "confidence": probability},
+        },
+        "ScoreResult": {
+            "description": "exactly the fields of a `score` CLI output line",
+            "type": "object", "additionalProperties": False,
+            "required": ["id", "sensationalism", "flagged", "threshold", "paragraphs", "junk_block", "model"],
+            "properties": {
+                "id": document_id, "sensationalism": probability, "flagged": {"type": "boolean"},
+                "threshold": probability, "paragraphs": {"type": "array", "items": _ref("Paragraph")},
+                "junk_block": {"oneOf": [{"type": "null"}, _ref("JunkBlock")]},
+                "model": {"type": "string"},
+                "text": {"type": "string", "description": "HTML input only: the extracted text"},
+                "clean_text": {"type": "string", "description": "with `clean`: the text without the junk block"},
+            },
+        },
+        "ModelRef": {
+            "type": "object", "required": ["name", "version"], "additionalProperties": False,
+            "properties": {"name": {"type": "string", "const": MODEL_NAME}, "version": {"type": "string"}},
+        },
+        "ScoreResponse": {
+            "type": "object", "required": ["model", "results"], "additionalProperties": False,
+            "properties": {"model": _ref("ModelRef"),
+                           "results": {"type": "array", "items": _ref("ScoreResult"),
+                                       "description": "one per document, in input order"}},
+        },
+        "ModelCard": {
+            "type": "object", "additionalProperties": False,
+            "required": ["name", "version", "default_threshold", "thresholds", "training_corpora",
+                         "held_out_metrics"],
+            "properties": {
+                "name": {"type": "string"}, "version": {"type": "string"},
+                "format_version": {"type": ["integer", "null"]}, "sha256": {"type": ["string", "null"]},
+                "profile": {"type": ["string", "null"]}, "default_threshold": probability,
+                "thresholds": {"type": "object", "additionalProperties": {
+                    "type": "object", "required": ["threshold", "use"],
+                    "properties": {"threshold": probability, "use": {"type": "string"}}}},
+                "training_corpora": {"type": "array", "items": {
+                    "type": "object", "required": ["path", "sha256", "licence"],
+                    "properties": {"path": {"type": "string"}, "sha256": {"type": "string"},
+                                   "licence": {"type": "string"}, "used_for": {"type": "string"}}}},
+                "held_out_metrics": {"type": "object"},
+                "libraries": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+        "Health": {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}},
+        "Ready": {"type": "object", "required": ["status", "model"],
+                  "properties": {"status": {"const": "ready"}, "model": _ref("ModelRef")}},
+    }
+
+
+def openapi_document(config: ServiceConfig) -> dict:
+    protected = [{"bearerAuth": []}] if config.api_keys else []
+    unauthorized = {"401": _error("missing or invalid API key")} if config.api_keys else {}
+    other_errors = {"default": _error("any other error (404, 405, 500): the same JSON error object")}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "lurid scoring service", "version": __version__,
+                 "description": "Scores text for loaded, sensational language and finds appended junk-link "
+                                "blocks. Every error is `{\"error\": {\"code\", \"message\"}}`."},
+        "paths": {
+            "/v1/score": {"post": {
+                "summary": "Score one document or a batch",
+                "description": "A request is accepted or refused whole: any bad field refuses it, naming "
+                               "the field (`documents[3].text`), so results never hold per-document errors.",
+                "security": protected,
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("ScoreRequest")}}},
+                "responses": {
+                    "200": _json(_ref("ScoreResponse"), "one result per document, in input order"),
+                    "400": _error("malformed JSON, or a missing, unknown or wrong-typed field (named)"),
+                    **unauthorized,
+                    "413": _error(f"body over {config.max_body_bytes} bytes, or a document over "
+                                  f"{config.max_document_chars} characters"),
+                    "415": _error("the body is not sent as application/json"),
+                    "422": _error(f"more than {config.max_documents} documents"),
+                    **other_errors,
+                },
+            }},
+            "/v1/model": {"get": {
+                "summary": "The model card", "security": protected,
+                "responses": {"200": _json(_ref("ModelCard"), "version, training corpora, metrics, thresholds"),
+                              **unauthorized, **other_errors},
+            }},
+            "/healthz": {"get": {"summary": "The process is alive",
+                                 "responses": {"200": _json(_ref("Health"), "alive"), **other_errors}}},
+            "/readyz": {"get": {"summary": "The model is loaded and verified",
+                                "responses": {"200": _json(_ref("Ready"), "ready to score"), **other_errors}}},
+            "/metrics": {"get": {
+                "summary": "Prometheus metrics",
+                "responses": {"200": {"description": "Prometheus text exposition format",
+                                      "content": {"text/plain": {"schema": {"type": "string"}}}},
+                              **other_errors},
+            }},
+            "/openapi.json": {"get": {"summary": "This document",
+                                      "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1"),
+                                                    **other_errors}}},
+        },
+        "components": {
+            "schemas": _schemas(config),
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "a key from LURID_API_KEYS"}},
+        },
+    }

@@ -1,0 +1,140 @@
+"""Check a `POST /v1/score` body and turn it into documents and options.
+
+Pure: bytes or decoded JSON in, a frozen `ScoreRequest` out, or an `ApiError`
+whose message names the offending field the way a client would write it
+(`documents[3].text`, `options.threshold`). A request is accepted or refused
+whole: a client that sends a wrong-typed field has a bug to fix, and a
+partial answer would hide it. So the results of an accepted request are all
+scores, never per-document errors.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from classifier.scoring import ScoringConfig
+
+from .config import ServiceConfig
+from .errors import ApiError
+
+DOCUMENT_FIELDS = ("id", "text", "html")
+OPTION_FIELDS = ("threshold", "highlights", "clean", "offsets")
+OFFSET_UNITS = ("codepoint", "utf16")
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "a boolean", type(None): "null"}
+
+
+@dataclass(frozen=True)
+class ScoreRequest:
+    ids: tuple  # one per document, None where the client sent none
+    documents: tuple[dict, ...]  # each {"text": str} or {"html": str}
+    scoring: ScoringConfig
+    utf16: bool  # offsets in UTF-16 code units instead of code points
+
+
+def parse_json_body(data: bytes):
+    """Decode a JSON body; NaN and Infinity are not JSON and are refused too.
+
+    >>> parse_json_body(b'{"text": "Hi"}')
+    {'text': 'Hi'}
+    """
+    try:
+        return json.loads(data, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "the body is not valid JSON: it nests too deeply") from None
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ApiError(400, "invalid_json", f"the body is not valid JSON ({error}): send one JSON object") from None
+
+
+def parse_score_request(body, config: ServiceConfig) -> ScoreRequest:
+    """A single document (`{"text"}` / `{"html"}`, optional `id`) or a batch (`{"documents": [...]}`)."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_body", f"the body must be a JSON object, not {_json_type(body)}: "
+                       '{"text": "..."}, {"html": "..."} or {"documents": [...]}')
+    options = parse_options(body.get("options", {}))
+    if "documents" in body:
+        _refuse_unknown(body, ("documents", "options"), "",
+                        "a batch has only 'documents' and 'options'; put 'id', 'text' and 'html' in each document")
+        documents = body["documents"]
+        if not isinstance(documents, list):
+            raise ApiError(400, "invalid_field", f"documents must be an array of objects, not {_json_type(documents)}")
+        if len(documents) > config.max_documents:
+            raise ApiError(422, "too_many_documents", f"documents has {len(documents)} items; the limit is "
+                           f"{config.max_documents}: split them into several requests")
+        parsed = [parse_document(d, f"documents[{i}]", config.max_document_chars) for i, d in enumerate(documents)]
+    else:
+        if "text" not in body and "html" not in body:
+            raise ApiError(400, "missing_field", "the body needs 'text', 'html' or 'documents'")
+        single = {key: value for key, value in body.items() if key != "options"}
+        parsed = [parse_document(single, "", config.max_document_chars)]
+    return ScoreRequest(ids=tuple(i for i, _ in parsed), documents=tuple(d for _, d in parsed),
+                        scoring=options[0], utf16=options[1])
+
+
+def parse_document(item, where: str, max_chars: int) -> tuple:
+    """(id, {"text"|"html": value}) for one document; `where` is its path ("" for a single document)."""
+    if not isinstance(item, dict):
+        raise ApiError(400, "invalid_field",
+                       f"{where} must be an object with 'text' or 'html', not {_json_type(item)}")
+    _refuse_unknown(item, DOCUMENT_FIELDS + (() if where else ("options",)), where,
+                    "a document has 'id' and one of 'text' or 'html'")
+    present = [name for name in ("text", "html") if name in item]
+    if not present:
+        raise ApiError(400, "missing_field", f"{where} needs a 'text' or 'html' field")
+    if len(present) == 2:
+        raise ApiError(400, "invalid_field", f"{where or 'the body'} has both 'text' and 'html': send one of them")
+    (name,) = present
+    value = item[name]
+    if not isinstance(value, str):
+        raise ApiError(400, "invalid_field", f"{_path(where, name)} must be a string, not {_json_type(value)}")
+    if len(value) > max_chars:
+        raise ApiError(413, "document_too_large", f"{_path(where, name)} has {len(value)} characters; the limit is "
+                       f"{max_chars}: send a shorter document")
+    record_id = item.get("id")
+    if record_id is not None and (isinstance(record_id, bool) or not isinstance(record_id, (str, int))):
+        raise ApiError(400, "invalid_field",
+                       f"{_path(where, 'id')} must be a string or an integer, not {_json_type(record_id)}")
+    return record_id, {name: value}
+
+
+def parse_options(options) -> tuple[ScoringConfig, bool]:
+    """(scoring config, utf16?) from the `options` object."""
+    if not isinstance(options, dict):
+        raise ApiError(400, "invalid_field", f"options must be an object, not {_json_type(options)}")
+    _refuse_unknown(options, OPTION_FIELDS, "options", f"the options are {', '.join(OPTION_FIELDS)}")
+    threshold = options.get("threshold")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not 0.0 <= threshold <= 1.0):
+        raise ApiError(400, "invalid_field", f"options.threshold must be a number between 0 and 1, got "
+                       f"{json.dumps(threshold)[:40]}")
+    flags = {}
+    for name, default in (("highlights", True), ("clean", False)):
+        flags[name] = options.get(name, default)
+        if not isinstance(flags[name], bool):
+            raise ApiError(400, "invalid_field",
+                           f"options.{name} must be true or false, not {_json_type(flags[name])}")
+    offsets = options.get("offsets", "codepoint")
+    if offsets not in OFFSET_UNITS:
+        raise ApiError(400, "invalid_field",
+                       f"options.offsets must be \"codepoint\" or \"utf16\", got {json.dumps(offsets)[:40]}")
+    threshold = None if threshold is None else float(threshold)
+    return ScoringConfig(threshold=threshold, **flags), offsets == "utf16"
+
+
+def _refuse_unknown(item: dict, allowed: tuple, where: str, hint: str) -> None:
+    for key in item:
+        if key not in allowed:
+            raise ApiError(400, "unknown_field", f"unknown field {_path(where, key)}: {hint}")
+
+
+def _path(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
+
+
+def _json_type(value) -> str:
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")

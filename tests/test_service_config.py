@@ -1,0 +1,44 @@
+"""LURID_* variables to ServiceConfig: defaults, parsing, and refusals that name the variable."""
+
+import pytest
+
+from service.config import (MAX_BODY_BYTES_DEFAULT, MAX_DOCUMENTS_DEFAULT, ConfigError, ServiceConfig,
+                            default_workers)
+
+
+def test_defaults_when_nothing_is_set():
+    config = ServiceConfig.from_env({})
+    assert (config.host, config.port) == ("127.0.0.1", 8000)
+    assert config.max_body_bytes == MAX_BODY_BYTES_DEFAULT == 1_048_576
+    assert config.max_documents == MAX_DOCUMENTS_DEFAULT == 64
+    assert config.workers == default_workers() >= 1
+    assert config.allowed_origins == () and config.api_keys == () and config.model_path is None
+
+
+def test_every_variable_is_read():
+    config = ServiceConfig.from_env({
+        "LURID_HOST": "0.0.0.0", "LURID_PORT": "9000", "LURID_WORKERS": "3", "LURID_MAX_BODY_BYTES": "2048",
+        "LURID_MAX_DOCUMENT_CHARS": "500", "LURID_MAX_DOCUMENTS": "8",
+        "LURID_ALLOWED_ORIGINS": "https://a.example, https://b.example,", "LURID_API_KEYS": "k1,k2",
+        "LURID_MODEL": "/srv/models/lurid.joblib", "LURID_UNRELATED": "x"})
+    assert config == ServiceConfig(host="0.0.0.0", port=9000, workers=3, max_body_bytes=2048,
+                                   max_document_chars=500, max_documents=8,
+                                   allowed_origins=("https://a.example", "https://b.example"),
+                                   api_keys=("k1", "k2"), model_path="/srv/models/lurid.joblib")
+
+
+def test_empty_values_mean_the_default():
+    assert ServiceConfig.from_env({"LURID_PORT": "", "LURID_API_KEYS": " , ", "LURID_MODEL": ""}) == \
+        ServiceConfig.from_env({})
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("LURID_PORT", "http", "LURID_PORT must be a whole number"),
+    ("LURID_PORT", "70000", "LURID_PORT must be a port number"),
+    ("LURID_WORKERS", "0", "LURID_WORKERS must be at least 1"),
+    ("LURID_MAX_DOCUMENTS", "-5", "LURID_MAX_DOCUMENTS must be at least 1"),
+    ("LURID_MAX_BODY_BYTES", "1MB", "LURID_MAX_BODY_BYTES must be a whole number"),
+])
+def test_bad_values_are_refused_naming_the_variable(variable, value, message):
+    with pytest.raises(ConfigError, match=message):
+        ServiceConfig.from_env({variable: value})

@@ -1,0 +1,128 @@
+"""The real thing: `python -m service` (gunicorn) on a free loopback port, driven over HTTP."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from classifier.model import DEFAULT_ARTIFACT, manifest_path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = json.loads((Path(__file__).parent / "golden" / "seed_emoji.json").read_text(encoding="utf-8"))
+START_DEADLINE = 90  # seconds; generous for a loaded CI machine, never reached when things work
+CHROME_ORIGIN = "chrome-extension://" + "abcdefghijklmnop" * 2
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_service(**variables) -> subprocess.Popen:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("LURID_", "PROMETHEUS_"))}
+    environment.update(variables)
+    return subprocess.Popen([sys.executable, "-m", "service"], cwd=ROOT, env=environment,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def request(url: str, data: bytes | None = None, method: str | None = None, **headers):
+    """(status, headers, body) for any status: urllib raises on 4xx/5xx, which here are results too."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, method=method, headers=headers),
+                                    timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def wait_until_ready(process: subprocess.Popen, base: str) -> None:
+    deadline = time.monotonic() + START_DEADLINE
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}: {process.stderr.read().decode()}")
+        try:
+            if request(f"{base}/readyz")[0] == 200:
+                return
+        except OSError:  # not listening yet
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"the server was not ready within {START_DEADLINE} s")
+
+
+@pytest.fixture
+def server():
+    port = free_port()
+    process = start_service(LURID_HOST="127.0.0.1", LURID_PORT=str(port), LURID_WORKERS="2")
+    try:
+        wait_until_ready(process, f"http://127.0.0.1:{port}")
+        yield process, f"http://127.0.0.1:{port}"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def test_gunicorn_serves_scores_answers_preflight_and_errors_then_stops_cleanly(server):
+    process, base = server
+    body = json.dumps({"id": "seed", "text": SEED["input"]}).encode()
+    documents = 0
+    for _ in range(4):  # several requests, so that both workers are likely to answer some
+        status, headers, raw = request(f"{base}/v1/score", body, **{"Content-Type": "application/json"})
+        assert status == 200 and headers["Content-Type"] == "application/json"
+        (result,) = json.loads(raw)["results"]
+        documents += 1
+        assert result["id"] == "seed"
+        assert result["junk_block"]["start"] == SEED["input"].rindex(SEED["block_starts_at"])
+        assert any(p["highlights"] for p in result["paragraphs"])
+
+    status, headers, _ = request(f"{base}/v1/score", method="OPTIONS", **{
+        "Origin": CHROME_ORIGIN, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, authorization"})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == CHROME_ORIGIN
+    assert "authorization" in headers["Access-Control-Allow-Headers"].lower()
+
+    status, headers, raw = request(f"{base}/v1/score", b"plain words", **{"Content-Type": "text/plain"})
+    assert status == 415 and json.loads(raw)["error"]["code"] == "unsupported_media_type"
+
+    # the scrape adds up every worker's counters (prometheus multiprocess mode)
+    metrics = request(f"{base}/metrics")[2].decode()
+    assert f"lurid_documents_scored_total {float(documents)}" in metrics
+    assert f"lurid_junk_blocks_found_total {float(documents)}" in metrics
+    assert f'lurid_http_requests_total{{method="POST",route="/v1/score",status="200"}} {float(documents)}' in metrics
+
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    assert b"Shutting down" in process.stderr.read()
+
+
+def test_tampered_model_stops_start_up_with_a_clear_message(tmp_path):
+    artifact = tmp_path / "lurid.joblib"
+    shutil.copy(DEFAULT_ARTIFACT, artifact)
+    shutil.copy(manifest_path(DEFAULT_ARTIFACT), manifest_path(artifact))
+    with open(artifact, "ab") as handle:
+        handle.write(b"tampered")
+    process = start_service(LURID_MODEL=str(artifact), LURID_PORT=str(free_port()), LURID_WORKERS="1")
+    try:
+        _, stderr = process.communicate(timeout=START_DEADLINE)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode != 0
+    assert b"does not match its manifest" in stderr and b"classifier.train" in stderr
+
+
+def test_bad_setting_is_refused_before_gunicorn_starts():
+    completed = subprocess.run([sys.executable, "-m", "service"], cwd=ROOT, capture_output=True, timeout=60,
+                               env={**os.environ, "LURID_PORT": "eighty"})
+    assert completed.returncode == 2
+    assert b"LURID_PORT must be a whole number" in completed.stderr
