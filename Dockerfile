@@ -24,4 +24,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["/app/.venv/bin/python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('LURID_PORT', '8000'), timeout=4)"]
 # LURID_WORKERS defaults to the CPUs this container may run on; set it when a CPU quota is lower.
-ENTRYPOINT ["/app/.venv/bin/gunicorn", "--config", "/app/service/gunicorn.conf.py"]
+# python -m service checks the LURID_* settings first (a bad one: a clear message, exit 2), then execs gunicorn.
+# Stop with `docker stop --time 30` to give requests in flight the full graceful timeout.
+ENTRYPOINT ["/app/.venv/bin/python", "-m", "service"]

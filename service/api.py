@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from classifier.card import MODEL_NAME, model_card
 from classifier.model import LuridModel
@@ -37,13 +38,33 @@ def state() -> ServiceState:
     return current_app.extensions["lurid"]
 
 
+def read_body(limit: int) -> bytes:
+    """The request body, refused whole when over `limit` bytes, however it was sent.
+
+    With a Content-Length, Werkzeug refuses an oversized body before reading
+    it. A chunked body has no length: Werkzeug reads up to the limit and
+    stops, so one more byte tells a body that fits from one cut short. A
+    malformed chunked body is a client error, not a server one.
+    """
+    try:
+        data = request.get_data(cache=False)
+        if len(data) >= limit and request.stream.read(1):
+            raise RequestEntityTooLarge()
+    except HTTPException:
+        raise
+    except Exception as error:  # the server's chunked decoder raises its own types
+        raise ApiError(400, "invalid_body", f"the request body could not be read ({type(error).__name__}): "
+                       "send it with a Content-Length or as valid chunked encoding") from None
+    return data
+
+
 @blueprint.post("/v1/score")
 def score():
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json' "
                        f"(got {request.mimetype or 'no Content-Type'})")
     lurid = state()
-    scoring = parse_score_request(parse_json_body(request.get_data(cache=False)), lurid.config)
+    scoring = parse_score_request(parse_json_body(read_body(lurid.config.max_body_bytes)), lurid.config)
     outcomes = score_documents(lurid.model, list(scoring.documents), scoring.scoring)
     results = [result_line(record_id, outcome) for record_id, outcome in zip(scoring.ids, outcomes)]
     if scoring.utf16:

@@ -46,6 +46,8 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     model = default_model() if config.model_path is None else load_model(config.model_path)
 
     app = Flask(__name__)
+    # Werkzeug would answer "/v1//score" with an HTML redirect; a wrong path is a JSON 404 here.
+    app.url_map.merge_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # results keep the CLI's field order: id first
     metrics = install_metrics(app)  # first, so that it times the other hooks too

@@ -8,6 +8,7 @@ any. Keys are compared in constant time and are never logged or echoed.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 
 from flask import Flask, request
@@ -33,10 +34,11 @@ def key_is_valid(token: str | None, keys: tuple[str, ...]) -> bool:
     """Compare against every key, in constant time for each, so timing tells nothing."""
     if token is None:
         return False
-    offered = token.encode("utf-8", "surrogatepass")
+    # compare fixed-length digests: compare_digest on the raw keys returns early when lengths differ
+    offered = hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
     matched = False
     for key in keys:
-        matched |= hmac.compare_digest(offered, key.encode("utf-8", "surrogatepass"))
+        matched |= hmac.compare_digest(offered, hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest())
     return matched
 
 

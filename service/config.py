@@ -17,7 +17,7 @@ DEFAULT_PORT = 8000
 MAX_BODY_BYTES_DEFAULT = 1_048_576
 # About 15,000 words: longer than any news article; longer input is a page dump, not a document.
 MAX_DOCUMENT_CHARS_DEFAULT = 100_000
-# One batch is one model call; 64 articles take well under a second on one core.
+# One batch is one model call; 64 articles of 1,500 words take about a second on one core (benchmarks/load.md).
 MAX_DOCUMENTS_DEFAULT = 64
 
 

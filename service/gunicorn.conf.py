@@ -41,7 +41,8 @@ workers = _config.workers
 worker_class = "gthread"
 threads = 2
 preload_app = True
-# Seconds a worker gets to finish its requests after SIGTERM; the longest batch takes a few seconds.
+# Seconds a worker gets to finish its requests after SIGTERM. A full batch of articles takes about a second;
+# a pathological body (1 MiB of one-word lines) can take longer, see the README's limits.
 graceful_timeout = 30
 # Seconds an idle keep-alive connection stays open.
 keepalive = 5

@@ -20,7 +20,9 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 # Seconds; from a one-paragraph request (a few ms) to a full 64-document batch (seconds).
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-UNMATCHED_ROUTE = "unmatched"  # 404s: one label, whatever path was asked for
+UNMATCHED_ROUTE = "unmatched"  # 404s and 405s: one label, whatever path was asked for
+# Methods counted by name; any other (clients may send any token) is counted as "other".
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS"})
 
 
 class ServiceMetrics:
@@ -60,7 +62,8 @@ def install_metrics(app: Flask) -> ServiceMetrics:
     @app.after_request
     def count_request(response):
         route = request.url_rule.rule if request.url_rule is not None else UNMATCHED_ROUTE
-        metrics.requests.labels(route, request.method, str(response.status_code)).inc()
+        method = request.method if request.method in KNOWN_METHODS else "other"
+        metrics.requests.labels(route, method, str(response.status_code)).inc()
         if "request_started" in g:
             metrics.latency.labels(route).observe(time.perf_counter() - g.request_started)
         return response

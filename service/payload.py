@@ -92,7 +92,9 @@ def parse_document(item, where: str, max_chars: int) -> tuple:
         raise ApiError(413, "document_too_large", f"{_path(where, name)} has {len(value)} characters; the limit is "
                        f"{max_chars}: send a shorter document")
     record_id = item.get("id")
-    if record_id is not None and (isinstance(record_id, bool) or not isinstance(record_id, (str, int))):
+    # JSON Schema counts 1.0 as an integer, and so does the OpenAPI document: accept it, echo it as sent
+    integral = isinstance(record_id, int) or (isinstance(record_id, float) and record_id.is_integer())
+    if record_id is not None and (isinstance(record_id, bool) or not (isinstance(record_id, str) or integral)):
         raise ApiError(400, "invalid_field",
                        f"{_path(where, 'id')} must be a string or an integer, not {_json_type(record_id)}")
     return record_id, {name: value}

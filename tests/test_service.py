@@ -257,6 +257,7 @@ def test_metrics_count_requests_documents_and_junk_blocks(client):
     score(client, {"documents": [{"text": SEED["input"]}, {"text": NEUTRAL}]})
     score(client, {"text": 5})
     client.get("/no/such/page")
+    client.open("/healthz", method="FOOBAR")  # any method token: counted as "other", not one series each
     response = client.get("/metrics")
     assert response.status_code == 200 and response.mimetype == "text/plain"
     text = response.get_data(as_text=True)
@@ -265,6 +266,7 @@ def test_metrics_count_requests_documents_and_junk_blocks(client):
     assert 'lurid_http_requests_total{method="GET",route="unmatched",status="404"} 1.0' in text
     assert 'lurid_http_request_duration_seconds_count{route="/v1/score"} 2.0' in text
     assert 'lurid_http_request_duration_seconds_bucket{le="+Inf",route="/v1/score"} 2.0' in text
+    assert 'method="FOOBAR"' not in text and 'method="other"' in text
     assert "lurid_documents_scored_total 2.0" in text
     assert "lurid_junk_blocks_found_total 1.0" in text
 
@@ -282,3 +284,13 @@ def test_tampered_model_stops_the_app_from_being_built(tmp_path, make_app):
         make_app(model_path=str(artifact))
     with pytest.raises(ModelError, match="not found"):
         make_app(model_path=str(tmp_path / "missing.joblib"))
+
+
+def test_doubled_slashes_are_a_json_404_not_an_html_redirect(client):
+    assert_error(client.post("/v1//score", json={"text": NEUTRAL}), 404, "not_found")
+
+
+def test_an_integral_float_id_is_accepted_as_the_schema_allows(client):
+    response = score(client, {"documents": [{"id": 1.0, "text": NEUTRAL}]})
+    assert response.status_code == 200 and response.get_json()["results"][0]["id"] == 1.0
+    assert_error(score(client, {"documents": [{"id": 1.5, "text": NEUTRAL}]}), 400, "invalid_field", "id")

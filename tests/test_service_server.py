@@ -45,6 +45,26 @@ def request(url: str, data: bytes | None = None, method: str | None = None, **he
         return error.code, error.headers, error.read()
 
 
+def chunked_post(base: str, chunks: bytes) -> tuple[int, str]:
+    """POST an already chunk-encoded body to /v1/score over a raw socket: (status, error code)."""
+    host, port = base.removeprefix("http://").split(":")
+    head = (f"POST /v1/score HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+    with socket.create_connection((host, int(port)), timeout=60) as connection:
+        try:
+            connection.sendall(head + chunks)
+        except OSError:  # the server may answer and close before reading everything
+            pass
+        reply = b""
+        while block := connection.recv(65536):
+            reply += block
+    header, _, body = reply.partition(b"\r\n\r\n")
+    status = int(header.split()[1])
+    if b"chunked" in header.lower():
+        body = b"".join(body.split(b"\r\n")[1::2])  # the reply itself may be chunked: keep the data lines
+    return status, json.loads(body)["error"]["code"]
+
+
 def wait_until_ready(process: subprocess.Popen, base: str) -> None:
     deadline = time.monotonic() + START_DEADLINE
     while time.monotonic() < deadline:
@@ -93,6 +113,13 @@ def test_gunicorn_serves_scores_answers_preflight_and_errors_then_stops_cleanly(
 
     status, headers, raw = request(f"{base}/v1/score", b"plain words", **{"Content-Type": "text/plain"})
     assert status == 415 and json.loads(raw)["error"]["code"] == "unsupported_media_type"
+
+    # chunked bodies have no Content-Length: a malformed one is a 400, an oversized one a 413, both JSON
+    assert chunked_post(base, b"ZZ\r\n{}\r\n0\r\n\r\n")[:2] == (400, "invalid_body")
+    oversized = b'{"text": "Shocking!"' + b" " * (2 << 20) + b"}"
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part)
+                      for part in (oversized[i:i + 65536] for i in range(0, len(oversized), 65536)))
+    assert chunked_post(base, chunks + b"0\r\n\r\n")[:2] == (413, "body_too_large")
 
     # the scrape adds up every worker's counters (prometheus multiprocess mode)
     metrics = request(f"{base}/metrics")[2].decode()
