@@ -16,10 +16,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .features import SYMBOL, Lexicon
 from .text import Paragraph
@@ -225,6 +226,12 @@ def best_suffix(probabilities, margin: float = JUNK_MARGIN_DEFAULT, bias: float 
     return JunkBlock(first_paragraph=k, paragraph_count=n - k, confidence=round(confidence, 4))
 
 
+@lru_cache(maxsize=1)
+def _thread_pools() -> ThreadpoolController:
+    """Found once per process: looking up the loaded thread pools costs about a millisecond a time."""
+    return ThreadpoolController()
+
+
 def neighbour_probabilities(p: np.ndarray) -> np.ndarray:
     """Second-pass context: first-pass probabilities around each paragraph.
 
@@ -306,7 +313,7 @@ class JunkModel:
         cuts = np.cumsum([len(r) for r in filled])[:-1]
         # One thread: batches are small, and the CLI and the service already run
         # one process per core; OpenMP threads on top would only fight them.
-        with threadpool_limits(limits=1, user_api="openmp"):
+        with _thread_pools().limit(limits=1, user_api="openmp"):
             first = np.split(self.first_.predict_proba(np.vstack(filled))[:, 1], cuts)
             second = np.vstack([np.hstack([r, neighbour_probabilities(p)]) for r, p in zip(filled, first)])
             results = iter(np.split(self.classifier_.predict_proba(second)[:, 1], cuts))
