@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test model evaluate benchmark load clean
+.PHONY: install serve test gate model evaluate benchmark load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# the evaluation gate (.ci/floors.json); public-corpus measures are skipped when ../shared is missing
+gate: $(STAMP)
+	$(BIN)/python -m classifier.gate
 
 model: $(STAMP)
 	$(BIN)/python -m classifier.train

@@ -113,17 +113,26 @@ def corpus_digest(files: list[Path]) -> str:
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
+def _composed_parts(corpus) -> dict:
+    return {name: corpus.split(records, key="group" if name == "paragraphs" else "id")
+            for name, records in (("paragraphs", corpus.paragraphs), ("junk_blocks", corpus.junk_blocks),
+                                  ("endings", corpus.endings))}
+
+
+def composed_held_out_documents(corpus, parts: dict | None = None):
+    """Documents composed only from held-out paragraphs, blocks and endings (seeded, so always the same)."""
+    parts = parts or _composed_parts(corpus)
+    return compose_documents(parts["paragraphs"][1], parts["junk_blocks"][1], parts["endings"][1],
+                             corpus.headings, JUNK_HELD_OUT_DOCUMENTS, seed=2)
+
+
 def composed_junk_sets(corpus):
     """Composed documents for the junk model: (docs, labels, rows) to train on, and held-out docs."""
     lexicon = Lexicon.from_tsv(corpus.lexicon_path)
-    parts = {}
-    for name, records in (("paragraphs", corpus.paragraphs), ("junk_blocks", corpus.junk_blocks),
-                          ("endings", corpus.endings)):
-        parts[name] = corpus.split(records, key="group" if name == "paragraphs" else "id")
+    parts = _composed_parts(corpus)
     train_docs = compose_documents(parts["paragraphs"][0], parts["junk_blocks"][0], parts["endings"][0],
                                    corpus.headings, JUNK_TRAIN_DOCUMENTS, seed=1)
-    held_docs = compose_documents(parts["paragraphs"][1], parts["junk_blocks"][1], parts["endings"][1],
-                                  corpus.headings, JUNK_HELD_OUT_DOCUMENTS, seed=2)
+    held_docs = composed_held_out_documents(corpus, parts)
     parsed, labels = parse_composed(train_docs)
     documents = [(d.paragraphs, d.source == "html") for d in parsed]
     rows = [cue_matrix(paragraphs, lexicon, is_html) for paragraphs, is_html in documents]
