@@ -69,6 +69,15 @@ def load_corpus(root: str | Path = TRAINING_DATA) -> Corpus:
     )
 
 
+SUBTLE_SENTENCES = "subtle_sentences.jsonl"
+
+
+def load_subtle_sentences(root: str | Path = TRAINING_DATA) -> list[dict]:
+    """The authored subtle-slant sentences: an evaluation set, never trained on (see the data card)."""
+    path = Path(root) / SUBTLE_SENTENCES
+    return read_jsonl(path) if path.exists() else []
+
+
 # Sentences shorter than this many words say too little to be labelled alone.
 SENTENCE_MIN_WORDS = 5
 # A sentence of a loaded paragraph counts as loaded only with an unquoted

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
-from .corpus import LABELS, TRAINING_DATA, load_corpus
+from .corpus import LABELS, SUBTLE_SENTENCES, TRAINING_DATA, load_corpus, load_subtle_sentences
 from .junk import JunkModel
 from .model import LuridModel, load_model, sha256_file
 from .pages import Page, load_pages
@@ -64,6 +64,24 @@ def evaluate_authored(model: LuridModel, root: Path = TRAINING_DATA) -> dict:
         if rows:
             result[f"{kind}_accuracy"] = round(float(np.mean(
                 [(probabilities[i] >= model.default_threshold) == labels[i] for i in rows])), 4)
+    return result
+
+
+def evaluate_subtle(model: LuridModel, root: Path = TRAINING_DATA) -> dict:
+    """The authored subtle-slant sentences (never trained on): one or two loaded word choices in a
+    sober sentence, against its neutral twin."""
+    records = load_subtle_sentences(root)
+    if not records:
+        return {}
+    labels = [LABELS[r["label"]] for r in records]
+    probabilities, rate = _timed_scores(model, [r["text"] for r in records])
+    result = classification(labels, probabilities, model.default_threshold)
+    result["paragraphs_per_second"] = round(rate)
+    flagged = probabilities >= model.default_threshold
+    wire_loaded = [i for i, r in enumerate(records) if r["register"] == "wire" and r["label"] == "loaded"]
+    if wire_loaded:
+        result["wire_loaded_recall"] = round(float(flagged[wire_loaded].mean()), 4)
+    result["sha256"] = sha256_file(root / SUBTLE_SENTENCES)
     return result
 
 
@@ -156,8 +174,9 @@ def corpus_files(folder: Path, names: list[str]) -> list[dict]:
 
 def evaluate(model: LuridModel, datasets: Path, log=print) -> dict:
     report: dict = {"model": model.version, "threshold": model.default_threshold,
-                    "authored_held_out": evaluate_authored(model)}
-    log("authored held-out done")
+                    "authored_held_out": evaluate_authored(model),
+                    "authored_subtle": evaluate_subtle(model)}
+    log("authored held-out and subtle sentences done")
     sentence_sets = {
         "babe": (read_babe, ["final_labels_SG2.csv"]),
         "ptc_loaded_language": (read_ptc, ["derived_sentence_labels.tsv"]),
@@ -215,6 +234,11 @@ def render_markdown(report: dict) -> str:
         _row(["authored held-out split", authored["n"], authored["positives"], authored["roc_auc"], authored["f1"],
               authored["weighted_f1"], authored["accuracy"], authored["paragraphs_per_second"]]),
     ]
+    subtle = report.get("authored_subtle")
+    if subtle:
+        lines.append(_row(["authored subtle sentences (evaluation only)", subtle["n"], subtle["positives"],
+                           subtle["roc_auc"], subtle["f1"], subtle["weighted_f1"], subtle["accuracy"],
+                           subtle["paragraphs_per_second"]]))
     for name in ("babe", "ptc_loaded_language", "stop_clickbait"):
         result = corpora.get(name, {})
         if "missing" in result or not result:
@@ -226,6 +250,11 @@ def render_markdown(report: dict) -> str:
         "",
         "F1 and accuracy are at the default threshold. Stop Clickbait labels headlines by source site "
         "(clickbait vs not), which is not the same notion as loaded language; it is a sanity check.",
+        "",
+        "The authored subtle sentences (training_data/subtle_sentences.jsonl, never trained on) are sober "
+        "news sentences slanted by one to three word choices, each against its neutral twin"
+        + (f"; at the default threshold the model flags {subtle['wire_loaded_recall']} of the loaded ones "
+           "written in wire register." if subtle and "wire_loaded_recall" in subtle else "."),
         "",
         f"Authored hard cases at the default threshold: hard negatives (sober reports of dramatic events, "
         f"quoted loaded words) {authored.get('hard_negative_accuracy')} accuracy; hard positives (loaded "

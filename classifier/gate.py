@@ -8,7 +8,7 @@ measurement (the model and the data are fixed, so a figure is exactly
 reproducible): it lets an unrelated change that retrains the model move a
 figure by a hair without failing CI.
 
-- Authored measures (held-out paragraphs, composed held-out documents) need
+- Authored measures (held-out paragraphs, subtle sentences, composed held-out documents) need
   only the repository, so they always run.
 - Public-corpus measures run when ../shared/datasets (or --datasets) holds
   the corpus; otherwise the gate says it skipped them.
@@ -36,7 +36,7 @@ from pathlib import Path
 
 from sklearn.metrics import roc_auc_score
 
-from .corpus import LABELS, TRAINING_DATA, load_corpus
+from .corpus import LABELS, SUBTLE_SENTENCES, TRAINING_DATA, load_corpus, load_subtle_sentences
 from .model import LuridModel, load_model, sha256_file
 from .train import composed_held_out_documents, corpus_digest, expected_calibration_error, junk_metrics
 
@@ -61,6 +61,7 @@ MEASURES = (
     Measure("composed_junk.clean_documents_cut", "max", 0.01, "clean composed documents given a block"),
     Measure("composed_junk.documents_with_article_text_cut", "max", 0.01,
             "composed documents with article text cut"),
+    Measure("subtle.roc_auc", "min", 0.01, "ROC AUC, authored subtle-slant sentences (never trained on)"),
     Measure("babe.roc_auc", "min", 0.01, "ROC AUC, BABE SG2 sentences (never trained on)"),
     Measure("ptc_loaded_language.roc_auc", "min", 0.01, "ROC AUC, PTC loaded_language sentences (never trained on)"),
 )
@@ -85,7 +86,13 @@ def measure_authored(model: LuridModel, root: Path = TRAINING_DATA) -> dict[str,
         **{f"composed_junk.{key}": junk[key] for key in
            ("block_start_exact", "clean_documents_cut", "documents_with_article_text_cut")},
     }
-    return {name: {"value": value, "data": pin} for name, value in figures.items()}
+    results = {name: {"value": value, "data": pin} for name, value in figures.items()}
+    subtle = load_subtle_sentences(root)
+    if subtle:
+        results["subtle.roc_auc"] = {
+            "value": _roc_auc(model, [r["text"] for r in subtle], [LABELS[r["label"]] for r in subtle]),
+            "data": {SUBTLE_SENTENCES: sha256_file(Path(root) / SUBTLE_SENTENCES)}}
+    return results
 
 
 def measure_public(model: LuridModel, datasets: Path) -> dict[str, dict]:

@@ -49,7 +49,7 @@ def test_gate_end_to_end_without_public_corpora(tmp_path, capsys):
     assert gate.main(["--floors", str(pins), "--datasets", str(missing), "--update"]) == 0
     assert set(json.loads(pins.read_text())["measures"]) == {
         "authored.roc_auc", "authored.ece", "composed_junk.block_start_exact",
-        "composed_junk.clean_documents_cut", "composed_junk.documents_with_article_text_cut"}
+        "composed_junk.clean_documents_cut", "composed_junk.documents_with_article_text_cut", "subtle.roc_auc"}
     assert gate.main(["--floors", str(pins), "--datasets", str(missing)]) == 0
     output = capsys.readouterr().out
     assert "skipped  babe.roc_auc" in output and "gate: passed (some measures skipped" in output
