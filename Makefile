@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test gate model evaluate benchmark load clean
+.PHONY: install serve test gate model evaluate benchmark load peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ benchmark: $(STAMP)
 
 load: $(STAMP)
 	$(BIN)/python benchmarks/load.py
+
+# side by side with peers (about 25 minutes): an embedding classifier, trafilatura and jusText
+peers: $(STAMP)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python benchmarks/embeddings.py
+	$(BIN)/python benchmarks/extractors.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
