@@ -29,6 +29,14 @@ from .pages import LICENCES, Page, corpus_files, load_pages
 from .text import split_text
 
 DATASETS_DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+# The research model's own path (git ignores it): it may never replace the default artifact.
+RESEARCH_ARTIFACT = DEFAULT_ARTIFACT.with_name("research.joblib")
+
+
+def research_licence_note() -> str:
+    from .research import LICENCE_NOTE
+
+    return LICENCE_NOTE
 
 # Operating points picked on out-of-fold predictions of the training split.
 EXTENSION_PRECISION = 0.97  # the extension highlights only what it is sure of
@@ -146,8 +154,32 @@ def page_training_set(pages: list[Page], lexicon: Lexicon):
     return documents, labels, rows
 
 
+def research_paragraph_model(root: Path, datasets: Path, log=print) -> tuple[LoadedModel, list[dict], np.ndarray]:
+    """The research profile's paragraph model: the authored rows plus BABE and PTC (see research.py).
+
+    Returns the fitted model, the manifest entries of the two corpora, and the labels of its rows.
+    """
+    from .research import authored_rows, babe_rows, ptc_rows
+
+    folders = {"babe": datasets / "babe", "ptc_sentences": datasets / "ptc_sentences"}
+    missing = [str(folder) for folder in folders.values() if not folder.is_dir()]
+    if missing:
+        raise SystemExit(f"the research profile needs BABE and PTC; not found: {', '.join(missing)}")
+    authored, lexicon = authored_rows(root)
+    rows = authored + babe_rows(folders["babe"]) + ptc_rows(folders["ptc_sentences"])
+    log(f"research paragraph model: {len(authored)} authored rows + {len(rows) - len(authored)} BABE and PTC rows")
+    labels = np.array([r["label"] for r in rows])
+    model = LoadedModel(lexicon=lexicon, min_topics=1).fit(
+        [r["text"] for r in rows], labels, groups=[r["group"] for r in rows])
+    corpora = [{"path": f"../shared/datasets/{name}", "sha256": corpus_digest(sorted(
+                    p for p in folder.iterdir() if p.is_file())),
+                "licence": "AGPL-3.0" if name == "babe" else "research use only",
+                "used_for": "research paragraph model"} for name, folder in folders.items()]
+    return model, corpora, labels
+
+
 def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
-          log=print) -> tuple[LuridModel, dict]:
+          log=print, profile: str = "default") -> tuple[LuridModel, dict]:
     corpus = load_corpus(root)
     lexicon = Lexicon.from_tsv(corpus.lexicon_path)
     train_records, held_records = corpus.split(corpus.paragraphs)
@@ -157,9 +189,14 @@ def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
     train_records = train_records + sentences
     texts = [r["text"] for r in train_records]
     labels = np.array([LABELS[r["label"]] for r in train_records])
-    loaded = LoadedModel(lexicon=lexicon).fit(texts, labels, groups=[r["group"] for r in train_records],
-                                              topics=[r["topic"] for r in train_records])
+    research_corpora = []
+    if profile == "research":
+        loaded, research_corpora, labels = research_paragraph_model(root, datasets or DATASETS_DEFAULT, log)
+    else:
+        loaded = LoadedModel(lexicon=lexicon).fit(texts, labels, groups=[r["group"] for r in train_records],
+                                                  topics=[r["topic"] for r in train_records])
 
+    paragraph_rows = len(labels)
     held_texts = [r["text"] for r in held_records]
     held_labels = np.array([LABELS[r["label"]] for r in held_records])
     held_p = loaded.predict_proba(held_texts)
@@ -193,10 +230,12 @@ def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
     model = LuridModel(loaded=loaded, junk=junk, version=__version__, default_threshold=DEFAULT_THRESHOLD,
                        thresholds=thresholds)
     manifest = {
-        "profile": "default",
+        "profile": profile,
+        **({"licence_note": research_licence_note()} if profile == "research" else {}),
         "default_threshold": DEFAULT_THRESHOLD,
         "thresholds": thresholds,
-        "paragraph_training_rows": {"paragraphs": len(texts) - len(sentences), "sentences": len(sentences)},
+        "paragraph_training_rows": {"paragraphs": len(texts) - len(sentences), "sentences": len(sentences),
+                                    **({"babe_and_ptc": paragraph_rows - len(texts)} if profile == "research" else {})},
         "training_corpora": [
             {"path": str(path.relative_to(root.parent)), "sha256": sha256_file(path), "licence": AUTHORED_LICENCE,
              "used_for": "paragraph model" if "paragraphs" in path.parts or path.name == "lexicon.tsv"
@@ -207,7 +246,7 @@ def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
              "sha256_of": "sorted (relative path, file sha256) lines of every page and ground-truth file",
              "licence": LICENCES[name], "used_for": f"junk model ({len(pages[name])} article pages)"}
             for name in pages
-        ],
+        ] + research_corpora,
         "held_out_metrics": {"paragraph": paragraph_metrics, "junk_block": junk_held},
     }
     return model, manifest
@@ -216,14 +255,20 @@ def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classifier.train", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=TRAINING_DATA, help="authored corpus folder")
-    parser.add_argument("--out", type=Path, default=DEFAULT_ARTIFACT, help="where to write the artifact")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"where to write the artifact (default: {DEFAULT_ARTIFACT.name}, or "
+                             f"{RESEARCH_ARTIFACT.name} for the research profile)")
+    parser.add_argument("--profile", choices=("default", "research"), default="default",
+                        help="research adds BABE and PTC to the paragraph model: never to be shipped")
     parser.add_argument("--datasets", type=Path, default=DATASETS_DEFAULT,
                         help="public corpora (licence-clean ones train the junk model); missing ones are skipped")
     args = parser.parse_args(argv)
-    model, manifest = train(args.data, args.datasets, log=lambda message: print(message, file=sys.stderr))
-    written = save_model(model, args.out, manifest)
-    size = args.out.stat().st_size / 1e6
-    print(f"wrote {args.out} ({size:.1f} MB, sha256 {written['sha256'][:12]}…)", file=sys.stderr)
+    out = args.out or (RESEARCH_ARTIFACT if args.profile == "research" else DEFAULT_ARTIFACT)
+    model, manifest = train(args.data, args.datasets, log=lambda message: print(message, file=sys.stderr),
+                            profile=args.profile)
+    written = save_model(model, out, manifest)
+    size = out.stat().st_size / 1e6
+    print(f"wrote {out} ({size:.1f} MB, sha256 {written['sha256'][:12]}…)", file=sys.stderr)
     return 0
 
 
