@@ -24,12 +24,17 @@ from .corpus import LABELS, SUBTLE_SENTENCES, TRAINING_DATA, load_corpus, load_s
 from .junk import JunkModel
 from .model import LuridModel, load_model, sha256_file
 from .pages import Page, load_pages
+from .reliability import reliability_svg
 from .train import composed_junk_sets, expected_calibration_error, page_training_set
 
 REPO = Path(__file__).resolve().parent.parent
 DATASETS_DEFAULT = REPO.parent / "shared" / "datasets"
 JUNK_FOLDS = 5
 PAGE_REPORT_NAMES = {"wcxb_dev": "wcxb_dev_articles", "scrapinghub": "scrapinghub"}
+# Corpora whose labels mean loaded language, so that calibration on them means something (Stop Clickbait's
+# labels are by source site); the diagram is written beside the markdown report.
+CALIBRATION_CORPORA = ("babe", "ptc_loaded_language")
+RELIABILITY_SVG = "reliability.svg"
 
 
 def classification(labels, probabilities, threshold: float) -> dict:
@@ -193,7 +198,9 @@ def evaluate(model: LuridModel, datasets: Path, log=print) -> dict:
         texts, labels = reader(folder)
         probabilities, rate = _timed_scores(model, texts)
         result = classification(labels, probabilities, model.default_threshold)
-        result.update(paragraphs_per_second=round(rate), files=corpus_files(folder, files))
+        ece, table = expected_calibration_error(labels, probabilities)
+        result.update(ece=round(ece, 4), reliability=table, paragraphs_per_second=round(rate),
+                      files=corpus_files(folder, files))
         report["corpora"][name] = result
         log(f"{name}: ROC AUC {result['roc_auc']}")
     start = time.perf_counter()
@@ -268,7 +275,15 @@ def render_markdown(report: dict) -> str:
     for row in authored["reliability"]:
         bar = "#" * round(row["observed"] * 20)
         lines.append(_row([row["bin"], row["n"], row["mean_predicted"], row["observed"], f"`{bar:<20}`"]))
+    out_of_domain = {name: corpora[name]["ece"] for name in CALIBRATION_CORPORA if "ece" in corpora.get(name, {})}
     lines += [
+        "",
+        f"![Reliability diagram]({RELIABILITY_SVG})",
+        "",
+        "The diagram (`docs/" + RELIABILITY_SVG + "`) plots the same bins for the authored held-out split"
+        + (" and, out of domain, for " + ", ".join(f"{name} (ECE {ece})" for name, ece in out_of_domain.items())
+           + ". The calibration was fitted on authored out-of-fold predictions only; on corpora the model "
+           "never saw it is a property measured, not one fitted." if out_of_domain else "."),
         "",
         "## Junk block on real article pages (HTML mode)",
         "",
@@ -325,6 +340,22 @@ def render_targets(report: dict) -> list[str]:
     return lines
 
 
+def reliability_series(report: dict) -> dict[str, list[dict]]:
+    """The reliability tables to plot: authored held-out first, then each public corpus that has one."""
+    series = {"authored held-out": report["authored_held_out"]["reliability"]}
+    corpora = report.get("corpora", {})
+    series.update((name, corpora[name]["reliability"]) for name in CALIBRATION_CORPORA
+                  if "reliability" in corpora.get(name, {}))
+    return series
+
+
+def write_report(report: dict, out: Path) -> None:
+    """The markdown report, and the reliability diagram beside it."""
+    out.write_text(render_markdown(report), encoding="utf-8")
+    svg = reliability_svg(reliability_series(report), title=f"Reliability of lurid {report['model']}")
+    (out.parent / RELIABILITY_SVG).write_text(svg, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classifier.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("--datasets", type=Path, default=DATASETS_DEFAULT, help="folder of public corpora")
@@ -334,13 +365,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.render_only:
         report = json.loads(args.out.with_suffix(".json").read_text(encoding="utf-8"))
-        args.out.write_text(render_markdown(report), encoding="utf-8")
+        write_report(report, args.out)
         return 0
     model = load_model()
     report = evaluate(model, args.datasets, log=lambda m: print(m, file=sys.stderr))
     report["composed_held_out_junk"] = model.manifest.get("held_out_metrics", {}).get("junk_block")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render_markdown(report), encoding="utf-8")
+    write_report(report, args.out)
     args.out.with_suffix(".json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
