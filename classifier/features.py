@@ -11,7 +11,7 @@ import csv
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -101,10 +101,18 @@ def analyze(text: str) -> list[str]:
 
 @dataclass(frozen=True, eq=False)  # hashed by identity, so lookups can be cached per lexicon
 class Lexicon:
-    """Loaded-language terms, stemmed, with weights and categories."""
+    """Loaded-language terms, stemmed, with weights and categories.
+
+    Most terms match by stem, so "terrifying" also finds "terrified". A term
+    whose stem is shared by common neutral words ("weaponize" and "weapons",
+    "severely" and "several", "illegals" and "illegal") is marked `exact` in
+    the TSV's `match` column and matches only as written (case aside).
+    """
 
     entries: dict[tuple[str, ...], tuple[float, str]]  # stem tuple -> (weight, category)
     max_len: int
+    # stem tuple -> {lower-cased surface tuple -> (weight, category)}, for `exact` terms
+    exact: dict[tuple[str, ...], dict[tuple[str, ...], tuple[float, str]]] = field(default_factory=dict)
 
     @property
     def lengths_by_first(self) -> dict[str, tuple[int, ...]]:
@@ -112,7 +120,7 @@ class Lexicon:
         index = self.__dict__.get("_lengths_by_first")
         if index is None:
             grouped: dict[str, set[int]] = {}
-            for key in self.entries:
+            for key in (*self.entries, *self.exact):
                 grouped.setdefault(key[0], set()).add(len(key))
             index = {first: tuple(sorted(lengths, reverse=True)) for first, lengths in grouped.items()}
             object.__setattr__(self, "_lengths_by_first", index)
@@ -120,29 +128,43 @@ class Lexicon:
 
     @classmethod
     def from_tsv(cls, path: str | Path) -> "Lexicon":
+        """Read term, weight, category and an optional match ("stem", the default, or "exact")."""
         entries: dict[tuple[str, ...], tuple[float, str]] = {}
+        exact: dict[tuple[str, ...], dict[tuple[str, ...], tuple[float, str]]] = {}
         with open(path, encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle, delimiter="\t")
             if reader.fieldnames is None or not {"term", "weight", "category"} <= set(reader.fieldnames):
                 raise ValueError(f"{path}: expected a header with term, weight, category")
-            for row in reader:
-                key = tuple(t.stem for t in tokenize(row["term"].strip()) if t.is_word)
-                if key:
-                    weight = float(row["weight"])
-                    if key not in entries or entries[key][0] < weight:
-                        entries[key] = (weight, row["category"].strip())
-        return cls(entries=entries, max_len=max((len(k) for k in entries), default=1))
+            for line, row in enumerate(reader, start=2):
+                words = [t for t in tokenize(row["term"].strip()) if t.is_word]
+                if not words:
+                    continue
+                hit = (float(row["weight"]), row["category"].strip())
+                match = (row.get("match") or "stem").strip()
+                if match not in ("stem", "exact"):
+                    raise ValueError(f"{path}:{line}: match must be 'stem' or 'exact', got {match!r}")
+                key = tuple(t.stem for t in words)
+                table, surface = (entries, key) if match == "stem" else (
+                    exact.setdefault(key, {}), tuple(t.text for t in words))
+                if surface not in table or table[surface][0] < hit[0]:
+                    table[surface] = hit
+        max_len = max((len(k) for k in (*entries, *exact)), default=1)
+        return cls(entries=entries, max_len=max_len, exact=exact)
 
     @property
     def categories(self) -> list[str]:
-        return sorted({category for _, category in self.entries.values()})
+        hits = [*self.entries.values(), *(hit for forms in self.exact.values() for hit in forms.values())]
+        return sorted({category for _, category in hits})
 
     def find(self, text: str) -> tuple[tuple[int, int, float, str], ...]:
         """`matches` over a text's tokens, cached: cues, highlights and junk cues all ask."""
         return _lexicon_matches(self, text)
 
     def matches(self, tokens: list[Token]) -> list[tuple[int, int, float, str]]:
-        """(start, end, weight, category) of each lexicon match, longest first at each position."""
+        """(start, end, weight, category) of each lexicon match, longest first at each position.
+
+        An exact term written as listed wins over a stem term with the same stems.
+        """
         words = [t for t in tokens if t.is_word]
         stems = [t.stem for t in words]
         lengths_by_first = self.lengths_by_first
@@ -150,7 +172,12 @@ class Lexicon:
         i = 0
         while i < len(words):
             for n in lengths_by_first.get(stems[i], ()):
-                hit = self.entries.get(tuple(stems[i : i + n])) if i + n <= len(words) else None
+                if i + n > len(words):
+                    continue
+                key = tuple(stems[i : i + n])
+                forms = self.exact.get(key)
+                hit = forms.get(tuple(t.text for t in words[i : i + n])) if forms else None
+                hit = hit or self.entries.get(key)
                 if hit:
                     found.append((words[i].start, words[i + n - 1].end, hit[0], hit[1]))
                     i += n

@@ -1,4 +1,6 @@
-from classifier.features import LexiconStyleFeatures, analyze, ngrams, quoted_ranges, tokenize
+import pytest
+
+from classifier.features import Lexicon, LexiconStyleFeatures, analyze, ngrams, quoted_ranges, tokenize
 
 
 def test_tokens_carry_spans_into_the_text():
@@ -29,3 +31,26 @@ def test_quoted_loaded_words_count_apart(tiny_lexicon):
     assert direct["lex_total"] > quoted["lex_total"]
     assert quoted["lex_quoted"] > direct["lex_quoted"]
     assert quoted_ranges('a "b" c') == ((2, 4),)
+
+
+def test_exact_terms_match_only_as_written(tmp_path):
+    path = tmp_path / "lexicon.tsv"
+    path.write_text("term\tweight\tcategory\tmatch\n"
+                    "weaponized\t0.65\tviolence\texact\n"
+                    "elites\t0.6\tlabel\texact\n"
+                    "elite\t0.25\tlabel\tstem\n"
+                    "terrifying\t0.9\tfear\tstem\n", encoding="utf-8")
+    lexicon = Lexicon.from_tsv(path)
+    text = "Weapons were moved; the Weaponized elite blamed elites, terrified."
+    hits = [(text[s:e], w) for s, e, w, _ in lexicon.matches(tokenize(text))]
+    # "weapons" shares the stem of "weaponized" but is not it; "elite" falls back to its stem entry;
+    # a stem term still finds its inflections ("terrified")
+    assert hits == [("Weaponized", 0.65), ("elite", 0.25), ("elites", 0.6), ("terrified", 0.9)]
+    assert lexicon.categories == ["fear", "label", "violence"]
+
+
+def test_a_bad_match_value_names_its_line(tmp_path):
+    path = tmp_path / "lexicon.tsv"
+    path.write_text("term\tweight\tcategory\tmatch\nfoo\t0.5\tx\tfuzzy\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"lexicon.tsv:2: match must be"):
+        Lexicon.from_tsv(path)
