@@ -1,11 +1,14 @@
 """`score`: documents in, one JSON line per document out.
 
-    score [--input-format auto|text|html|jsonl] [--threshold T] [--clean] [PATH ...]
+    score [--input-format auto|text|html|jsonl|feed] [--threshold T] [--clean] [PATH ...]
 
 No PATH, or `-`, reads standard input. jsonl input is one object a line with
 `id` and `text` (or `html`); other fields are copied to the output unless
 their names collide with result fields. text and html input is one document
-per file, with `id` = the path.
+per file, with `id` = the path. feed input is an RSS or Atom file: one
+document per item, with `id` = its guid or link, its `title` and `url`, and
+`text`, the text its offsets point into. A malformed feed gets an error line
+after the items that could be read.
 
 Exit codes: 0 every record scored; 1 at least one record got an error line;
 2 usage error (bad option, or the model cannot be loaded).
@@ -22,6 +25,7 @@ from contextlib import nullcontext
 from itertools import islice
 
 from . import __version__
+from .feeds import item_error, parse_feed
 from .model import ModelError, default_model
 from .scoring import InputError, ScoringConfig, result_line, score_documents
 
@@ -34,6 +38,7 @@ WINDOW_BATCHES_PER_JOB = 4
 # Bytes read before guessing the input format.
 SNIFF_BYTES = 512
 _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article")
+_FEED_SNIFF = ("<rss", "<feed", "<rdf:rdf")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -41,7 +46,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="score", description="Score documents for loaded language and find appended junk-link blocks.",
         epilog="Exit codes: 0 all records scored, 1 some records failed (see their error lines), 2 usage error.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="input files; none or '-' reads stdin")
-    parser.add_argument("--input-format", choices=("auto", "text", "html", "jsonl"), default="auto",
+    parser.add_argument("--input-format", choices=("auto", "text", "html", "jsonl", "feed"), default="auto",
                         help="how to read the input (default: guess from the name, then the content)")
     parser.add_argument("--threshold", type=float, default=None, metavar="T",
                         help="flag documents scoring at least T (0..1; default: the model's)")
@@ -54,15 +59,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def sniff_format(name: str, head: bytes) -> str:
-    """Guess jsonl/html/text from a file name, then from its first bytes."""
+    """Guess jsonl/html/feed/text from a file name, then from its first bytes.
+
+    >>> sniff_format("news.xml", b'<?xml version="1.0"?><rss version="2.0"><channel>')
+    'feed'
+    >>> sniff_format("-", b"Breaking: a plain text document")
+    'text'
+    """
     lowered = name.lower()
     if lowered.endswith((".jsonl", ".ndjson")):
         return "jsonl"
     if lowered.endswith((".html", ".htm", ".xhtml")):
         return "html"
-    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:200].decode("utf-8", "replace").lower()
+    if lowered.endswith((".rss", ".atom")):
+        return "feed"
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:SNIFF_BYTES].decode("utf-8", "replace").lower()
     if not start or start.startswith("{"):  # empty input: no records, as with empty JSONL
         return "jsonl"
+    if start.startswith("<") and any(marker in start for marker in _FEED_SNIFF):
+        # a feed's root element comes before any HTML marker its escaped content may hold
+        feed_at = min(start.find(m) for m in _FEED_SNIFF if m in start)
+        html_at = min((start.find(m) for m in _HTML_SNIFF if m in start), default=len(start))
+        if feed_at < html_at:
+            return "feed"
     if start.startswith("<") and any(marker in start for marker in _HTML_SNIFF):
         return "html"
     return "text"
@@ -83,7 +102,10 @@ def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
             outputs.append(record)
             continue
         fields = record["_input"]
-        outputs.append(result_line(fields.get("id"), next(scored), fields))
+        output = result_line(fields.get("id"), next(scored), record.get("_extra", fields))
+        if record.get("_echo_text") and "text" in fields and "error" not in output:
+            output["text"] = fields["text"]  # the offsets point into it, and the caller never saw it
+        outputs.append(output)
     return outputs
 
 
@@ -154,6 +176,24 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
     return {"_input": {"id": name, kind: content}}
 
 
+def feed_records(name: str, data: bytes):
+    """One record per feed item, then an error line if the feed broke part-way."""
+    try:
+        feed = parse_feed(data)
+    except InputError as error:
+        yield error_record(name, error.code, f"{name}: {error.message}")
+        return
+    for item in feed.items:
+        problem = item_error(item)
+        if problem is not None:
+            yield error_record(item.id, problem.code, f"{name}: {problem.message}")
+            continue
+        # the item's text is echoed (offsets point into it); its title and url are copied
+        yield {"_input": item.fields, "_extra": {"title": item.title, "url": item.url}, "_echo_text": True}
+    if feed.error is not None:
+        yield error_record(name, feed.error.code, f"{name}: {feed.error.message}")
+
+
 def input_records(paths: list[str], input_format: str, stdin):
     """Every input record in order, from files or stdin."""
     for path in paths or ["-"]:
@@ -177,6 +217,8 @@ def input_records(paths: list[str], input_format: str, stdin):
             if kind == "jsonl":
                 yield from jsonl_records(lines_of(itertools.chain([head], iter(lambda: stream.read(1 << 16), b""))),
                                          name)
+            elif kind == "feed":
+                yield from feed_records(name, head + stream.read())
             else:
                 yield file_record(name, head + stream.read(), kind)
 

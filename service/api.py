@@ -12,15 +12,16 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from classifier.card import MODEL_NAME, model_card
+from classifier.feeds import item_error, parse_feed
 from classifier.model import LuridModel
 from classifier.offsets import to_utf16_offsets
-from classifier.scoring import result_line, score_documents
+from classifier.scoring import InputError, ScoringConfig, result_line, score_documents
 
 from .config import ServiceConfig
 from .errors import ApiError
 from .metrics import ServiceMetrics
 from .openapi import openapi_document
-from .payload import parse_json_body, parse_score_request
+from .payload import parse_feed_request, parse_json_body, parse_score_request
 
 blueprint = Blueprint("api", __name__)
 
@@ -58,11 +59,15 @@ def read_body(limit: int) -> bytes:
     return data
 
 
-@blueprint.post("/v1/score")
-def score():
+def require_json() -> None:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json' "
                        f"(got {request.mimetype or 'no Content-Type'})")
+
+
+@blueprint.post("/v1/score")
+def score():
+    require_json()
     lurid = state()
     scoring = parse_score_request(parse_json_body(read_body(lurid.config.max_body_bytes)), lurid.config)
     outcomes = score_documents(lurid.model, list(scoring.documents), scoring.scoring)
@@ -72,6 +77,48 @@ def score():
                    for result, document in zip(results, scoring.documents)]
     lurid.metrics.record_scores(results)
     return {"model": {"name": MODEL_NAME, "version": lurid.model.version}, "results": results}
+
+
+@blueprint.post("/v1/feed")
+def feed():
+    """Score every item of an RSS or Atom feed sent as a JSON string.
+
+    Unlike /v1/score, an item that cannot be scored gets an error result in
+    its place: the client did not write the items and cannot fix one. A feed
+    broken part-way is still scored up to the break, and says so in
+    `feed.error`.
+    """
+    require_json()
+    lurid = state()
+    asked = parse_feed_request(parse_json_body(read_body(lurid.config.max_body_bytes)))
+    try:
+        parsed = parse_feed(asked.feed, encoding="utf-8")
+    except InputError as error:
+        raise ApiError(400, error.code, error.message) from None
+    if len(parsed.items) > lurid.config.max_feed_items:
+        raise ApiError(422, "too_many_documents", f"the feed has {len(parsed.items)} items; the limit is "
+                       f"{lurid.config.max_feed_items} (LURID_MAX_FEED_ITEMS): send it in parts")
+    scoring = ScoringConfig(threshold=asked.scoring.threshold, highlights=asked.scoring.highlights,
+                            clean=asked.scoring.clean, max_chars=lurid.config.max_document_chars)
+    problems = [item_error(item) for item in parsed.items]
+    scorable = [item for item, problem in zip(parsed.items, problems) if problem is None]
+    outcomes = iter(score_documents(lurid.model, [item.document for item in scorable], scoring))
+    results = []
+    for item, problem in zip(parsed.items, problems):
+        outcome = problem or next(outcomes)
+        if isinstance(outcome, InputError) and outcome.code == "too_large":
+            outcome = InputError("document_too_large", f"feed item {item.position}: {outcome.message}")
+        result = result_line(item.id, outcome, {"title": item.title, "url": item.url})
+        if "error" not in result:
+            result.setdefault("text", item.document.get("text"))  # offsets point into it
+            if asked.utf16:
+                result = to_utf16_offsets(result, result["text"])
+        results.append(result)
+    lurid.metrics.record_scores([r for r in results if "error" not in r])
+    error = None if parsed.error is None else {"code": parsed.error.code, "message": parsed.error.message}
+    return {"model": {"name": MODEL_NAME, "version": lurid.model.version},
+            "feed": {"title": parsed.title, "format": parsed.format, "items": len(parsed.items), "error": error},
+            "results": results}
 
 
 @blueprint.get("/v1/model")

@@ -19,6 +19,8 @@ MAX_BODY_BYTES_DEFAULT = 1_048_576
 MAX_DOCUMENT_CHARS_DEFAULT = 100_000
 # One batch is one model call; 64 articles of 1,500 words take about a second on one core (benchmarks/load.md).
 MAX_DOCUMENTS_DEFAULT = 64
+# A feed is scored in one request; 500 feed items (summaries, mostly) take a few seconds on one core.
+MAX_FEED_ITEMS_DEFAULT = 500
 
 
 class ConfigError(ValueError):
@@ -41,6 +43,7 @@ class ServiceConfig:
     max_body_bytes: int = MAX_BODY_BYTES_DEFAULT
     max_document_chars: int = MAX_DOCUMENT_CHARS_DEFAULT
     max_documents: int = MAX_DOCUMENTS_DEFAULT
+    max_feed_items: int = MAX_FEED_ITEMS_DEFAULT
     allowed_origins: tuple[str, ...] = ()  # besides the browser-extension origins, always allowed
     api_keys: tuple[str, ...] = field(default=(), repr=False)  # never printed, never logged
     model_path: str | None = None  # None: the packaged model
@@ -52,7 +55,8 @@ class ServiceConfig:
         for name, variable in (("port", "LURID_PORT"), ("workers", "LURID_WORKERS"),
                                ("max_body_bytes", "LURID_MAX_BODY_BYTES"),
                                ("max_document_chars", "LURID_MAX_DOCUMENT_CHARS"),
-                               ("max_documents", "LURID_MAX_DOCUMENTS")):
+                               ("max_documents", "LURID_MAX_DOCUMENTS"),
+                               ("max_feed_items", "LURID_MAX_FEED_ITEMS")):
             if environ.get(variable, "").strip():
                 values[name] = _positive_int(variable, environ[variable])
         if environ.get("LURID_HOST", "").strip():

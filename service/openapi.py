@@ -15,7 +15,7 @@ from .config import ServiceConfig
 from .payload import OFFSET_UNITS
 
 ERROR_CODES = ["invalid_json", "invalid_body", "missing_field", "invalid_field", "unknown_field",
-               "too_many_documents", "document_too_large", "body_too_large", "unsupported_media_type",
+               "too_many_documents", "document_too_large", "body_too_large", "invalid_feed", "unsupported_media_type",
                "unauthorized", "not_found", "method_not_allowed", "http_error", "internal_error"]
 JSON = "application/json"
 
@@ -41,6 +41,15 @@ def _schemas(config: ServiceConfig) -> dict:
     one_of_text_or_html = [{"required": ["text"]}, {"required": ["html"]}]
     span = {"start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0}}
     probability = {"type": "number", "minimum": 0, "maximum": 1}
+    result_properties = {
+        "id": document_id, "sensationalism": probability, "flagged": {"type": "boolean"},
+        "threshold": probability, "paragraphs": {"type": "array", "items": _ref("Paragraph")},
+        "junk_block": {"oneOf": [{"type": "null"}, _ref("JunkBlock")]},
+        "model": {"type": "string"},
+        "text": {"type": "string", "description": "HTML input only (and every feed item): the text the "
+                                                  "offsets point into"},
+        "clean_text": {"type": "string", "description": "with `clean`: the text without the junk block"},
+    }
     return {
         "Error": {
             "type": "object", "required": ["error"], "additionalProperties": False,
@@ -98,13 +107,48 @@ def _schemas(config: ServiceConfig) -> dict:
             "description": "exactly the fields of a `score` CLI output line",
             "type": "object", "additionalProperties": False,
             "required": ["id", "sensationalism", "flagged", "threshold", "paragraphs", "junk_block", "model"],
+            "properties": result_properties,
+        },
+        "FeedRequest": {
+            "type": "object", "additionalProperties": False, "required": ["feed"],
+            "properties": {"feed": {"type": "string", "description": "the RSS or Atom XML, as a string"},
+                           "options": _ref("Options")},
+        },
+        "FeedItemResult": {
+            "description": "a scored item: the ScoreResult fields plus `title` and `url`, and always `text`, "
+                           "the text its offsets point into; or, for an item that cannot be scored, "
+                           "`{\"id\", \"error\"}` in its place",
+            "oneOf": [
+                {"type": "object", "additionalProperties": False,
+                 "required": ["id", "title", "url", "sensationalism", "flagged", "threshold", "paragraphs",
+                              "junk_block", "model", "text"],
+                 "properties": {"title": {"type": ["string", "null"]},
+                                "url": {"type": ["string", "null"], "description": "http(s) links only"},
+                                **result_properties}},
+                {"type": "object", "additionalProperties": False, "required": ["id", "error"],
+                 "properties": {"id": {"type": "string"}, "error": {
+                     "type": "object", "required": ["code", "message"], "additionalProperties": False,
+                     "properties": {"code": {"type": "string", "enum": ["empty_item", "document_too_large"]},
+                                    "message": {"type": "string"}}}}},
+            ],
+        },
+        "FeedResponse": {
+            "type": "object", "required": ["model", "feed", "results"], "additionalProperties": False,
             "properties": {
-                "id": document_id, "sensationalism": probability, "flagged": {"type": "boolean"},
-                "threshold": probability, "paragraphs": {"type": "array", "items": _ref("Paragraph")},
-                "junk_block": {"oneOf": [{"type": "null"}, _ref("JunkBlock")]},
-                "model": {"type": "string"},
-                "text": {"type": "string", "description": "HTML input only: the extracted text"},
-                "clean_text": {"type": "string", "description": "with `clean`: the text without the junk block"},
+                "model": _ref("ModelRef"),
+                "feed": {"type": "object", "additionalProperties": False,
+                         "required": ["title", "format", "items", "error"],
+                         "properties": {
+                             "title": {"type": ["string", "null"]},
+                             "format": {"type": "string", "description": "rss20, atom10, rss10..."},
+                             "items": {"type": "integer", "minimum": 0},
+                             "error": {"oneOf": [{"type": "null"}, {
+                                 "type": "object", "required": ["code", "message"], "additionalProperties": False,
+                                 "description": "the feed broke part-way: the items before the break are scored",
+                                 "properties": {"code": {"const": "malformed_feed"},
+                                                "message": {"type": "string"}}}]}}},
+                "results": {"type": "array", "items": _ref("FeedItemResult"),
+                            "description": "one per item, in feed order"},
             },
         },
         "ModelRef": {
@@ -166,6 +210,25 @@ def openapi_document(config: ServiceConfig) -> dict:
                                   f"{config.max_document_chars} characters"),
                     "415": _error("the body is not sent as application/json"),
                     "422": _error(f"more than {config.max_documents} documents"),
+                    **other_errors,
+                },
+            }},
+            "/v1/feed": {"post": {
+                "summary": "Score every item of an RSS or Atom feed",
+                "description": "The feed's XML is sent as a JSON string; the server fetches nothing. Feeds "
+                               "that declare XML entities are refused. An item that cannot be scored gets an "
+                               "error result in its place; a feed broken part-way is scored up to the break "
+                               "and says so in `feed.error`.",
+                "security": protected,
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("FeedRequest")}}},
+                "responses": {
+                    "200": _json(_ref("FeedResponse"), "one result per item, in feed order"),
+                    "400": _error("malformed JSON, a missing, unknown or wrong-typed field, or not a feed "
+                                  "(`invalid_feed`)"),
+                    **unauthorized,
+                    "413": _error(f"body over {config.max_body_bytes} bytes"),
+                    "415": _error("the body is not sent as application/json"),
+                    "422": _error(f"a feed of more than {config.max_feed_items} items"),
                     **other_errors,
                 },
             }},

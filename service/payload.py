@@ -1,4 +1,4 @@
-"""Check a `POST /v1/score` body and turn it into documents and options.
+"""Check a `POST /v1/score` or `/v1/feed` body and turn it into documents and options.
 
 Pure: bytes or decoded JSON in, a frozen `ScoreRequest` out, or an `ApiError`
 whose message names the offending field the way a client would write it
@@ -70,6 +70,29 @@ def parse_score_request(body, config: ServiceConfig) -> ScoreRequest:
         parsed = [parse_document(single, "", config.max_document_chars)]
     return ScoreRequest(ids=tuple(i for i, _ in parsed), documents=tuple(d for _, d in parsed),
                         scoring=options[0], utf16=options[1])
+
+
+@dataclass(frozen=True)
+class FeedRequest:
+    feed: bytes  # the feed's XML, UTF-8 encoded (the JSON string was already decoded)
+    scoring: ScoringConfig
+    utf16: bool
+
+
+def parse_feed_request(body) -> FeedRequest:
+    """`{"feed": "<rss ...>", "options": {...}}`: a feed's XML as a JSON string, and the usual options."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_body", f"the body must be a JSON object, not {_json_type(body)}: "
+                       '{"feed": "<rss ...>"}')
+    _refuse_unknown(body, ("feed", "options"), "", "a feed request has only 'feed' and 'options'")
+    if "feed" not in body:
+        raise ApiError(400, "missing_field", "the body needs 'feed': the RSS or Atom XML as a string")
+    feed = body["feed"]
+    if not isinstance(feed, str):
+        raise ApiError(400, "invalid_field", f"feed must be a string holding the feed's XML, not {_json_type(feed)}")
+    scoring, utf16 = parse_options(body.get("options", {}))
+    # lone surrogates are valid in JSON strings but not in UTF-8: replaced, they cannot break the parser
+    return FeedRequest(feed=feed.encode("utf-8", "replace"), scoring=scoring, utf16=utf16)
 
 
 def parse_document(item, where: str, max_chars: int) -> tuple:

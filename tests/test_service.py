@@ -294,3 +294,82 @@ def test_an_integral_float_id_is_accepted_as_the_schema_allows(client):
     response = score(client, {"documents": [{"id": 1.0, "text": NEUTRAL}]})
     assert response.status_code == 200 and response.get_json()["results"][0]["id"] == 1.0
     assert_error(score(client, {"documents": [{"id": 1.5, "text": NEUTRAL}]}), 400, "invalid_field", "id")
+
+
+# --- feeds -----------------------------------------------------------------------------------------------
+
+FEEDS = Path(__file__).parent / "feeds"
+
+
+def post_feed(client, feed, **options):
+    body = {"feed": feed, "options": options} if options else {"feed": feed}
+    return client.post("/v1/feed", json=body)
+
+
+def test_feed_items_are_scored_in_order_with_title_url_and_text(client):
+    response = post_feed(client, (FEEDS / "wire.rss").read_text(encoding="utf-8"))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["feed"] == {"title": "Lurid test wire", "format": "rss20", "items": 4, "error": None}
+    results = body["results"]
+    assert [r["id"] for r in results] == ["wire-0001", "https://news.example.org/tax-grab",
+                                          "https://news.example.org/rainfall", "javascript:alert(1)"]
+    assert [r["url"] for r in results][-1] is None  # never a javascript: link
+    assert results[1]["sensationalism"] > 0.5 > results[0]["sensationalism"]
+    rainfall = results[2]
+    assert rainfall["text"][rainfall["junk_block"]["start"]:].startswith("Related")
+    for result in results:
+        for paragraph in result["paragraphs"]:
+            for h in paragraph["highlights"]:
+                assert paragraph["start"] <= h["start"] < h["end"] <= paragraph["end"] <= len(result["text"])
+
+
+def test_feed_results_match_the_cli_lines(client):
+    completed = subprocess.run([sys.executable, "-m", "classifier.cli", str(FEEDS / "harbour.atom")],
+                               capture_output=True, timeout=300, check=True)
+    cli_lines = [json.loads(line) for line in completed.stdout.splitlines()]
+    results = post_feed(client, (FEEDS / "harbour.atom").read_text(encoding="utf-8")).get_json()["results"]
+    assert results == cli_lines
+
+
+def test_feed_utf16_offsets_index_the_text_as_javascript_does(client):
+    feed = ('<rss version="2.0"><channel><item><guid>e</guid><description>😱😱 Shameless officials rammed '
+            'through a terrifying plan!</description></item></channel></rss>')
+    (result,) = post_feed(client, feed, offsets="utf16").get_json()["results"]
+    units = result["text"].encode("utf-16-le")
+    marked = [units[2 * h["start"]:2 * h["end"]].decode("utf-16-le") for h in result["paragraphs"][0]["highlights"]]
+    assert any("terrifying" in span for span in marked) and "😱" in marked
+
+
+def test_a_broken_feed_still_scores_what_parsed_and_says_so(client):
+    wire = (FEEDS / "wire.rss").read_text(encoding="utf-8")
+    body = post_feed(client, wire[:wire.index("<title>Rainfall")]).get_json()
+    assert body["feed"]["error"]["code"] == "malformed_feed"
+    assert [r.get("error", {}).get("code") for r in body["results"]] == [None, None, "empty_item"]
+
+
+@pytest.mark.parametrize("body, status, code, mentions", [
+    ({"feed": "not xml at all"}, 400, "invalid_feed", "RSS or Atom"),
+    ({"feed": '<!DOCTYPE r [<!ENTITY a "b">]><rss version="2.0"><channel/></rss>'}, 400, "invalid_feed", "entities"),
+    ({"feed": 5}, 400, "invalid_field", "feed must be a string"),
+    ({}, 400, "missing_field", "'feed'"),
+    ({"feed": "<rss/>", "url": "https://example.org/feed"}, 400, "unknown_field", "url"),
+    ({"feed": "<rss/>", "options": {"offsets": "bytes"}}, 400, "invalid_field", "options.offsets"),
+    ([], 400, "invalid_body", "JSON object"),
+])
+def test_bad_feed_requests_are_4xx_with_a_message(client, body, status, code, mentions):
+    assert_error(client.post("/v1/feed", json=body), status, code, mentions)
+
+
+def test_feed_limits(make_app):
+    items = "".join(f"<item><guid>{i}</guid><title>Item {i}</title></item>" for i in range(4))
+    client = make_app(max_feed_items=3, max_document_chars=30).test_client()
+    assert_error(post_feed(client, f'<rss version="2.0"><channel>{items}</channel></rss>'), 422,
+                 "too_many_documents", "LURID_MAX_FEED_ITEMS")
+    long_item = '<rss version="2.0"><channel><item><guid>x</guid><description>' + "word " * 20 + \
+                "</description></item><item><guid>y</guid><title>Short</title></item></channel></rss>"
+    long, short = post_feed(client, long_item).get_json()["results"]
+    assert long == {"id": "x", "error": {"code": "document_too_large", "message": long["error"]["message"]}}
+    assert short["text"] == "Short"
+    assert_error(client.post("/v1/feed", data=b"<rss/>", content_type="application/rss+xml"), 415,
+                 "unsupported_media_type")

@@ -19,10 +19,11 @@ def test_every_variable_is_read():
     config = ServiceConfig.from_env({
         "LURID_HOST": "0.0.0.0", "LURID_PORT": "9000", "LURID_WORKERS": "3", "LURID_MAX_BODY_BYTES": "2048",
         "LURID_MAX_DOCUMENT_CHARS": "500", "LURID_MAX_DOCUMENTS": "8",
+        "LURID_MAX_FEED_ITEMS": "20",
         "LURID_ALLOWED_ORIGINS": "https://a.example, https://b.example,", "LURID_API_KEYS": "k1,k2",
         "LURID_MODEL": "/srv/models/lurid.joblib", "LURID_UNRELATED": "x"})
     assert config == ServiceConfig(host="0.0.0.0", port=9000, workers=3, max_body_bytes=2048,
-                                   max_document_chars=500, max_documents=8,
+                                   max_document_chars=500, max_documents=8, max_feed_items=20,
                                    allowed_origins=("https://a.example", "https://b.example"),
                                    api_keys=("k1", "k2"), model_path="/srv/models/lurid.joblib")
 
@@ -37,6 +38,7 @@ def test_empty_values_mean_the_default():
     ("LURID_PORT", "70000", "LURID_PORT must be a port number"),
     ("LURID_WORKERS", "0", "LURID_WORKERS must be at least 1"),
     ("LURID_MAX_DOCUMENTS", "-5", "LURID_MAX_DOCUMENTS must be at least 1"),
+    ("LURID_MAX_FEED_ITEMS", "many", "LURID_MAX_FEED_ITEMS must be a whole number"),
     ("LURID_MAX_BODY_BYTES", "1MB", "LURID_MAX_BODY_BYTES must be a whole number"),
 ])
 def test_bad_values_are_refused_naming_the_variable(variable, value, message):
