@@ -7,8 +7,8 @@ No PATH, or `-`, reads standard input. jsonl input is one object a line with
 their names collide with result fields. text and html input is one document
 per file, with `id` = the path. feed input is an RSS or Atom file: one
 document per item, with `id` = its guid or link, its `title` and `url`, and
-`text`, the text its offsets point into. A malformed feed gets an error line
-after the items that could be read.
+`text`, the text its offsets point into. A feed that is not well-formed gets an
+error line after the items that could be recovered.
 
 Exit codes: 0 every record scored; 1 at least one record got an error line;
 2 usage error (bad option, or the model cannot be loaded).
@@ -20,12 +20,13 @@ import argparse
 import json
 import os
 import itertools
+import re
 import sys
 from contextlib import nullcontext
 from itertools import islice
 
 from . import __version__
-from .feeds import item_error, parse_feed
+from .feeds import item_error, parse_feed, with_item_text
 from .model import ModelError, default_model
 from .scoring import InputError, ScoringConfig, result_line, score_documents
 
@@ -36,9 +37,14 @@ BATCH_SIZE = 64
 # Batches handed to the worker pool at once, per worker.
 WINDOW_BATCHES_PER_JOB = 4
 # Bytes read before guessing the input format.
-SNIFF_BYTES = 512
+SNIFF_BYTES = 4096
 _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article")
-_FEED_SNIFF = ("<rss", "<feed", "<rdf:rdf")
+# What may come before a document's first element, as (opening, closing); a DOCTYPE with an internal
+# subset ends at "]>", which a feed never needs.
+_PROLOGUE = (("<?", "?>"), ("<!--", "-->"), ("<!doctype", ">"))
+_ELEMENT_NAME = re.compile(r"<([a-z_][\w.:-]*)")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -61,8 +67,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def sniff_format(name: str, head: bytes) -> str:
     """Guess jsonl/html/feed/text from a file name, then from its first bytes.
 
-    >>> sniff_format("news.xml", b'<?xml version="1.0"?><rss version="2.0"><channel>')
+    >>> sniff_format("news.xml", b'<?xml version="1.0"?><!-- a comment --><rss version="2.0"><channel>')
     'feed'
+    >>> sniff_format("-", b"<b>Bold</b> text about <rss> feeds")
+    'text'
     >>> sniff_format("-", b"Breaking: a plain text document")
     'text'
     """
@@ -73,18 +81,43 @@ def sniff_format(name: str, head: bytes) -> str:
         return "html"
     if lowered.endswith((".rss", ".atom")):
         return "feed"
-    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:SNIFF_BYTES].decode("utf-8", "replace").lower()
+    start = _decode_head(head).lstrip().lower()
     if not start or start.startswith("{"):  # empty input: no records, as with empty JSONL
         return "jsonl"
-    if start.startswith("<") and any(marker in start for marker in _FEED_SNIFF):
-        # a feed's root element comes before any HTML marker its escaped content may hold
-        feed_at = min(start.find(m) for m in _FEED_SNIFF if m in start)
-        html_at = min((start.find(m) for m in _HTML_SNIFF if m in start), default=len(start))
-        if feed_at < html_at:
-            return "feed"
+    root = root_element(start)
+    if root is not None and (root in ("rss", "feed", "rdf:rdf") or root.endswith(":feed")):
+        return "feed"
     if start.startswith("<") and any(marker in start for marker in _HTML_SNIFF):
         return "html"
     return "text"
+
+
+def _decode_head(head: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return head[len(bom):].decode(encoding, "replace")
+    return head.decode("utf-8", "replace")
+
+
+def root_element(start: str) -> str | None:
+    """The name of the first element, past the XML declaration, processing instructions, comments and DOCTYPE.
+
+    >>> root_element('<?xml version="1.0"?> <!DOCTYPE rss> <!-- <feed> --><rss version="2.0">')
+    'rss'
+    """
+    position = 0
+    while True:
+        while position < len(start) and start[position].isspace():
+            position += 1
+        found = next(((o, c) for o, c in _PROLOGUE if start[position:position + 9].lower().startswith(o)), None)
+        if found is None:
+            break
+        end = start.find(found[1], position + len(found[0]))
+        if end < 0:
+            return None
+        position = end + len(found[1])
+    match = _ELEMENT_NAME.match(start.lower(), position)
+    return match.group(1) if match else None
 
 
 def error_record(record_id, code: str, message: str) -> dict:
@@ -103,8 +136,8 @@ def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
             continue
         fields = record["_input"]
         output = result_line(fields.get("id"), next(scored), record.get("_extra", fields))
-        if record.get("_echo_text") and "text" in fields and "error" not in output:
-            output["text"] = fields["text"]  # the offsets point into it, and the caller never saw it
+        if "_feed_item" in record:
+            output = with_item_text(output, record["_feed_item"])  # the offsets point into it
         outputs.append(output)
     return outputs
 
@@ -179,7 +212,7 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
 def feed_records(name: str, data: bytes):
     """One record per feed item, then an error line if the feed broke part-way."""
     try:
-        feed = parse_feed(data)
+        feed = parse_feed(data, source=name)
     except InputError as error:
         yield error_record(name, error.code, f"{name}: {error.message}")
         return
@@ -188,8 +221,8 @@ def feed_records(name: str, data: bytes):
         if problem is not None:
             yield error_record(item.id, problem.code, f"{name}: {problem.message}")
             continue
-        # the item's text is echoed (offsets point into it); its title and url are copied
-        yield {"_input": item.fields, "_extra": {"title": item.title, "url": item.url}, "_echo_text": True}
+        # its title and url are copied; its text is added to the line (offsets point into it)
+        yield {"_input": item.fields, "_extra": {"title": item.title, "url": item.url}, "_feed_item": item}
     if feed.error is not None:
         yield error_record(name, feed.error.code, f"{name}: {feed.error.message}")
 

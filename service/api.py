@@ -12,10 +12,10 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from classifier.card import MODEL_NAME, model_card
-from classifier.feeds import item_error, parse_feed
+from classifier.feeds import item_error, parse_feed, with_item_text
 from classifier.model import LuridModel
 from classifier.offsets import to_utf16_offsets
-from classifier.scoring import InputError, ScoringConfig, result_line, score_documents
+from classifier.scoring import InputError, result_line, score_documents
 
 from .config import ServiceConfig
 from .errors import ApiError
@@ -85,34 +85,28 @@ def feed():
 
     Unlike /v1/score, an item that cannot be scored gets an error result in
     its place: the client did not write the items and cannot fix one. A feed
-    broken part-way is still scored up to the break, and says so in
-    `feed.error`.
+    that is not well-formed is scored as far as feedparser recovers it, and
+    says so in `feed.error`.
     """
     require_json()
     lurid = state()
     asked = parse_feed_request(parse_json_body(read_body(lurid.config.max_body_bytes)))
+    limit = lurid.config.max_feed_items
     try:
-        parsed = parse_feed(asked.feed, encoding="utf-8")
+        parsed = parse_feed(asked.feed, encoding="utf-8", max_items=limit)
     except InputError as error:
+        if error.code == "too_many_documents":
+            raise ApiError(422, error.code, f"{error.message} (LURID_MAX_FEED_ITEMS)") from None
         raise ApiError(400, error.code, error.message) from None
-    if len(parsed.items) > lurid.config.max_feed_items:
-        raise ApiError(422, "too_many_documents", f"the feed has {len(parsed.items)} items; the limit is "
-                       f"{lurid.config.max_feed_items} (LURID_MAX_FEED_ITEMS): send it in parts")
-    scoring = ScoringConfig(threshold=asked.scoring.threshold, highlights=asked.scoring.highlights,
-                            clean=asked.scoring.clean, max_chars=lurid.config.max_document_chars)
-    problems = [item_error(item) for item in parsed.items]
+    problems = [item_error(item, lurid.config.max_document_chars) for item in parsed.items]
     scorable = [item for item, problem in zip(parsed.items, problems) if problem is None]
-    outcomes = iter(score_documents(lurid.model, [item.document for item in scorable], scoring))
+    outcomes = iter(score_documents(lurid.model, [item.document for item in scorable], asked.scoring))
     results = []
     for item, problem in zip(parsed.items, problems):
-        outcome = problem or next(outcomes)
-        if isinstance(outcome, InputError) and outcome.code == "too_large":
-            outcome = InputError("document_too_large", f"feed item {item.position}: {outcome.message}")
-        result = result_line(item.id, outcome, {"title": item.title, "url": item.url})
-        if "error" not in result:
-            result.setdefault("text", item.document.get("text"))  # offsets point into it
-            if asked.utf16:
-                result = to_utf16_offsets(result, result["text"])
+        result = with_item_text(result_line(item.id, problem or next(outcomes), {"title": item.title,
+                                                                                 "url": item.url}), item)
+        if asked.utf16:
+            result = to_utf16_offsets(result, result.get("text", ""))
         results.append(result)
     lurid.metrics.record_scores([r for r in results if "error" not in r])
     error = None if parsed.error is None else {"code": parsed.error.code, "message": parsed.error.message}

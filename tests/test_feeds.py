@@ -129,7 +129,8 @@ def test_cli_sniffs_feeds_and_reports_a_broken_one_after_its_items(tmp_path):
     code, lines = run_score(str(broken), str(FEEDS / "harbour.atom"))
     assert code == 1
     # the item cut open at the break has nothing to score: an error line of its own, then the feed's
-    assert [line["id"] for line in lines] == ["wire-0001", "https://news.example.org/tax-grab", "item-3",
+    # an item with neither guid nor link is named by its feed and position
+    assert [line["id"] for line in lines] == ["wire-0001", "https://news.example.org/tax-grab", f"{broken}#item-3",
                                               str(broken), "urn:example:harbour:1", "urn:example:harbour:2"]
     assert [line.get("error", {}).get("code") for line in lines] == [None, None, "empty_item", "malformed_feed",
                                                                     None, None]
@@ -138,3 +139,70 @@ def test_cli_sniffs_feeds_and_reports_a_broken_one_after_its_items(tmp_path):
 def test_cli_not_a_feed_is_one_error_line():
     code, lines = run_score("--input-format", "feed", "-")
     assert code == 1 and lines == [{"id": "-", "error": {"code": "invalid_feed", "message": lines[0]["error"]["message"]}}]
+
+
+def bomb_in(encoding: str, declared: str | None = None) -> bytes:
+    declaration = f'<?xml version="1.0" encoding="{declared or encoding}"?>\n'
+    body = BILLION_LAUGHS.decode().split("\n", 1)[1]
+    return (declaration + body).encode(encoding)
+
+
+@pytest.mark.parametrize("data", [bomb_in("utf-7"), bomb_in("utf-32"), bomb_in("cp037", "IBM037"),
+                                  bomb_in("utf-16-le", "utf-16"), bomb_in("latin-1")])
+def test_entity_declarations_are_refused_whatever_the_encoding(data):
+    # a byte search for "<!ENTITY" misses these; the feed is decoded before it is checked
+    with pytest.raises(InputError) as refused:
+        parse_feed(data)
+    assert refused.value.code == "invalid_feed" and "entities" in refused.value.message
+
+
+def test_an_attribute_flood_is_refused_before_the_quadratic_parser_sees_it():
+    attributes = " ".join(f'a{i}="1"' for i in range(2000))
+    flood = f'<rss version="2.0"><channel><item><guid>n</guid><x {attributes}/></item></channel></rss>'
+    with pytest.raises(InputError) as refused:
+        parse_feed(flood.encode())
+    assert refused.value.code == "invalid_feed" and "attributes" in refused.value.message
+
+
+def test_too_many_items_are_refused_before_the_full_parse():
+    items = "<item><title>a</title></item>" * 50
+    with pytest.raises(InputError) as refused:
+        parse_feed(f'<rss version="2.0"><channel>{items}</channel></rss>'.encode(), max_items=10)
+    assert refused.value.code == "too_many_documents"
+    assert len(parse_feed(f'<rss version="2.0"><channel>{items}</channel></rss>'.encode(), max_items=50).items) == 50
+
+
+def test_tagless_html_descriptions_have_their_entities_decoded():
+    feed = parse_feed(b'<rss version="2.0"><channel><item><guid>w</guid><title>It&amp;#8217;s &lt;b&gt;here&lt;/b&gt;'
+                      b'</title><description><![CDATA[It&#8217;s Tom &amp; Jerry [&#8230;]]]></description>'
+                      b'</item></channel></rss>')
+    (item,) = feed.items
+    assert item.document == {"text": "It\u2019s Tom & Jerry [\u2026]"}
+    assert "<b>" not in item.title
+
+
+def test_the_break_is_located_in_the_feed_as_sent():
+    one_line = WIRE.replace(b"\n", b" ")
+    feed = parse_feed(one_line[:one_line.index(b"<title>Rainfall")])
+    assert "at line 1," in feed.error.message
+    assert "recovered" in feed.error.message
+
+
+def test_an_address_sent_as_a_feed_gets_a_hint():
+    with pytest.raises(InputError) as refused:
+        parse_feed(b"https://news.example.org/feed.xml")
+    assert "fetches nothing" in refused.value.message
+
+
+@pytest.mark.parametrize("name, head, kind", [
+    ("x.xml", b'<atom:feed xmlns:atom="http://www.w3.org/2005/Atom">', "feed"),
+    ("x.xml", b'<?xml version="1.0"?><?xml-stylesheet href="s.xsl"?><!--' + b"c" * 900 + b'--><rss>', "feed"),
+    ("x.xml", '<?xml version="1.0" encoding="utf-16"?><rss version="2.0">'.encode("utf-16"), "feed"),
+    ("-", b"<!-- see <feed> -->\n<html><body><p>A page</p></body></html>", "html"),
+    ("-", b'<?xml version="1.0"?><feedback><p>x</p></feedback>', "html"),
+    ("-", b"<b>Bold</b> text mentioning <rss feeds>", "text"),
+])
+def test_feeds_are_sniffed_by_their_root_element(name, head, kind):
+    from classifier.cli import sniff_format
+
+    assert sniff_format(name, head) == kind
