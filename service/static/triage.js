@@ -273,6 +273,7 @@ function paragraphNode(item, paragraph) {
     const mark = document.createElement("mark");
     mark.textContent = item.text.slice(start, end);
     mark.title = `weight ${span.weight.toFixed(2)}`;
+    mark.style.setProperty("--weight", String(span.weight)); // stronger words, stronger colour
     node.append(mark);
     cursor = end;
   }
