@@ -206,7 +206,7 @@ export async function scoreFeed(xml, source) {
       items.push(makeItem(result, { title: result.title, url: result.url, source, text: result.text }));
     }
   }
-  const warning = answer.feed.error ? `${source}: ${answer.feed.error.message} (the items before it are shown)` : null;
+  const warning = answer.feed.error ? `${source}: ${answer.feed.error.message}` : null;
   return { items, problems, warning, version: answer.model.version, feedTitle: answer.feed.title };
 }
 

@@ -284,8 +284,21 @@ def test_api_errors_are_shown_not_swallowed(server, watched):
     page.fill("#paste-text", "<rss version='2.0'><channel><title>x</title>")
     page.select_option("#paste-kind", "feed")
     page.click("#paste-form button[type=submit]")
-    expect(page.locator("#messages li")).not_to_have_count(0)
+    expect(page.locator("#messages li.warning")).to_contain_text("no item could be read")
     expect(page.locator("#items tbody tr")).to_have_count(0)
+
+    # a feed broken part-way: the items before the break are scored, and the break is shown as a warning
+    feed = RSS.read_text(encoding="utf-8")
+    cut = feed[:feed.index("<item>", feed.index("triage-sober-harbour")) + 30]
+    answer = call_api(server, "/v1/feed", {"feed": cut, "options": OPTIONS})
+    scored = [result for result in answer["results"] if "error" not in result]
+    assert answer["feed"]["error"] and scored
+    page.fill("#paste-text", cut)
+    page.select_option("#paste-kind", "auto")
+    page.click("#paste-form button[type=submit]")
+    expect(page.locator("#messages li.warning").first).to_contain_text(answer["feed"]["error"]["message"])
+    show_all(page)
+    assert set(row_ids(page)) == {result["id"] for result in scored}
 
 
 def test_api_key_is_asked_for_and_sent_when_the_server_needs_one(keyed_server, watched):
@@ -322,3 +335,17 @@ def test_narrow_screen_has_no_sideways_scrolling(server, browser):
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     finally:
         context.close()
+
+
+def test_pasted_feed_xml_and_an_atom_file_go_through_the_feed_endpoint(server, watched):
+    page = open_page(watched, server)
+    page.fill("#paste-text", RSS.read_text(encoding="utf-8"))
+    page.click("#paste-form button[type=submit]")  # auto-detect: an <rss> document is a feed
+    expect(page.locator("#status")).to_have_text("pasted feed 1: 5 items scored.")
+    atom = Path(__file__).parents[1] / "feeds" / "harbour.atom"
+    answer = call_api(server, "/v1/feed", {"feed": atom.read_text(encoding="utf-8"), "options": OPTIONS})
+    load_file(page, atom, len(answer["results"]))
+    show_all(page)
+    titles = page.locator("#items tbody button.open").all_text_contents()
+    assert {result["title"] for result in answer["results"]} <= set(titles)
+    assert "Library opening hours extended from March" in titles
