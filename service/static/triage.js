@@ -237,6 +237,14 @@ function moveSelection(step) {
   const at = shown.findIndex((item) => item.key === state.selectedKey);
   const next = at < 0 ? 0 : Math.min(Math.max(at + step, 0), shown.length - 1);
   select(shown[next].key);
+  // the focus follows the selection, so that Enter on a focused title opens the selected item
+  const focused = document.activeElement;
+  if (focused && focused.closest("#items tbody")) focusSelectedRow();
+}
+
+function focusSelectedRow() {
+  const row = [...$("items").tBodies[0].rows].find((r) => r.dataset.key === String(state.selectedKey));
+  if (row) row.querySelector("button.open").focus();
 }
 
 function onSort(event) {
@@ -345,8 +353,7 @@ function closeItem() {
 }
 
 function onDialogClose() {
-  const row = [...$("items").tBodies[0].rows].find((r) => r.dataset.key === String(state.selectedKey));
-  if (row) row.querySelector("button.open").focus();
+  focusSelectedRow();
 }
 
 // ---- export ---------------------------------------------------------------------------------------
