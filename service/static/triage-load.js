@@ -10,7 +10,9 @@ export const BATCH_DOCUMENTS = 64;
 export const BATCH_BYTES = 900_000;
 // Requests in flight at once: the server has one worker per core, and other clients share it.
 export const PARALLEL_REQUESTS = 2;
-// Words shown as an item's title when it has none of its own.
+// An item without a title of its own is shown by its first line when that has at most this many words
+// (a headline), else by its first TITLE_WORDS words.
+export const HEADLINE_WORDS = 20;
 export const TITLE_WORDS = 12;
 // Offsets in UTF-16 code units, so that JavaScript's String.slice picks exactly the scored span.
 const SCORE_OPTIONS = { highlights: true, offsets: "utf16" };
@@ -87,8 +89,11 @@ export function detectFileKind(name, content) {
   return detectPasteKind(content);
 }
 
-// The first words of a text, as a title for an item that has none.
+// A title for an item that has none: its first line if that is headline-sized, else its first words.
 export function firstWords(text) {
+  const firstLine = text.trim().split("\n", 1)[0].trim();
+  const lineWords = firstLine.split(/\s+/).filter(Boolean);
+  if (lineWords.length && lineWords.length <= HEADLINE_WORDS) return lineWords.join(" ");
   const words = text.trim().split(/\s+/).filter(Boolean);
   const head = words.slice(0, TITLE_WORDS).join(" ");
   return words.length > TITLE_WORDS ? `${head}…` : head || "(empty)";
