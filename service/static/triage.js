@@ -3,6 +3,8 @@
 // Document text only ever reaches the page as text nodes (textContent, createTextNode): no
 // markup from a document is parsed, whatever it contains.
 
+import { download, toCsv, toJsonl } from "./triage-export.js";
+import { formatScore, itemBody, itemMeta, urlNode } from "./triage-item.js";
 import {
   ApiError, apiKey, callApi, detectFileKind, detectPasteKind, scoreInput, setApiKey,
 } from "./triage-load.js";
@@ -58,10 +60,6 @@ function reportError(error, retry) {
 }
 
 // ---- the model ------------------------------------------------------------------------------------
-
-function formatScore(value) {
-  return value.toFixed(2);
-}
 
 async function loadModel() {
   try {
@@ -261,86 +259,14 @@ function onSort(event) {
 
 // ---- the item view --------------------------------------------------------------------------------
 
-// One paragraph's text with its highlights as <mark> elements, all built from text nodes.
-function paragraphNode(item, paragraph) {
-  const node = document.createElement("p");
-  node.className = `para ${paragraph.kind}`;
-  node.style.setProperty("--score", String(paragraph.sensationalism));
-  node.dataset.score = formatScore(paragraph.sensationalism);
-  const label = document.createElement("span");
-  label.className = "para-score";
-  label.textContent = formatScore(paragraph.sensationalism);
-  node.append(label);
-  let cursor = paragraph.start;
-  const spans = [...paragraph.highlights].sort((a, b) => a.start - b.start);
-  for (const span of spans) {
-    const start = Math.max(span.start, cursor);
-    const end = Math.min(span.end, paragraph.end);
-    if (end <= start) continue; // overlapping spans: the earlier one is kept whole
-    node.append(document.createTextNode(item.text.slice(cursor, start)));
-    const mark = document.createElement("mark");
-    mark.textContent = item.text.slice(start, end);
-    mark.title = `weight ${span.weight.toFixed(2)}`;
-    mark.style.setProperty("--weight", String(span.weight)); // stronger words, stronger colour
-    node.append(mark);
-    cursor = end;
-  }
-  node.append(document.createTextNode(item.text.slice(cursor, paragraph.end)));
-  return node;
-}
-
-function safeLink(url) {
-  let parsed;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return null;
-  const link = document.createElement("a");
-  link.href = parsed.href;
-  link.rel = "noopener noreferrer";
-  link.target = "_blank";
-  link.textContent = url;
-  return link;
-}
-
 function openItem(key) {
   const item = state.items.find((candidate) => candidate.key === key);
   if (!item) return;
-  const { result } = item;
   $("item-title").textContent = item.shownTitle;
-  const version = (state.model && state.model.version) || result.model;
-  const junk = result.junk_block
-    ? `junk block from paragraph ${result.junk_block.first_paragraph + 1} (confidence ${formatScore(result.junk_block.confidence)})`
-    : "no junk block";
-  $("item-meta").textContent = `score ${formatScore(item.score)} · ${item.flagged ? "flagged" : "not flagged"} at threshold `
-    + `${formatScore(item.threshold)} · model ${version} · ${item.paragraphCount} article paragraph`
-    + `${item.paragraphCount === 1 ? "" : "s"} · ${junk} · id ${item.id}`;
-  const url = $("item-url");
-  url.replaceChildren();
-  if (item.url) url.append(safeLink(item.url) || document.createTextNode(`${item.url} (not a web address: not linked)`));
-  url.hidden = !item.url;
-
-  const body = [];
-  let junkBox = null;
-  for (const paragraph of result.paragraphs) {
-    const node = paragraphNode(item, paragraph);
-    if (paragraph.kind === "junk" && result.junk_block) {
-      if (!junkBox) {
-        junkBox = document.createElement("details");
-        junkBox.className = "junk-block";
-        const summary = document.createElement("summary");
-        summary.textContent = `junk block (${result.junk_block.paragraph_count} lines)`;
-        junkBox.append(summary);
-        body.push(junkBox);
-      }
-      junkBox.append(node);
-    } else {
-      body.push(node);
-    }
-  }
-  $("item-body").replaceChildren(...body);
+  $("item-meta").textContent = itemMeta(item, (state.model && state.model.version) || item.result.model);
+  $("item-url").replaceChildren(...(item.url ? [urlNode(item.url)] : []));
+  $("item-url").hidden = !item.url;
+  $("item-body").replaceChildren(...itemBody(item));
   const dialog = $("item-view");
   if (!dialog.open) dialog.showModal();
   $("item-body").scrollTop = 0;
@@ -354,57 +280,6 @@ function closeItem() {
 
 function onDialogClose() {
   focusSelectedRow();
-}
-
-// ---- export ---------------------------------------------------------------------------------------
-
-const EXPORT_COLUMNS = ["id", "title", "url", "sensationalism", "flagged", "threshold", "junk_block", "paragraphs", "source"];
-
-function exportRecord(item) {
-  return {
-    id: item.id,
-    title: item.shownTitle,
-    url: item.url,
-    sensationalism: item.score,
-    flagged: item.flagged,
-    threshold: item.threshold,
-    junk_block: item.result.junk_block,
-    paragraphs: item.paragraphCount,
-    source: item.source,
-  };
-}
-
-// A spreadsheet runs a cell that starts with = + - @ (or a tab / carriage return) as a formula.
-function csvCell(value) {
-  let text = value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replaceAll('"', '""')}"`;
-}
-
-function toCsv(items) {
-  const lines = [EXPORT_COLUMNS.map(csvCell).join(",")];
-  for (const item of items) {
-    const record = exportRecord(item);
-    record.flagged = record.flagged ? "yes" : "no";
-    record.junk_block = record.junk_block ? "yes" : "no";
-    lines.push(EXPORT_COLUMNS.map((column) => csvCell(record[column])).join(","));
-  }
-  return `${lines.join("\r\n")}\r\n`;
-}
-
-function toJsonl(items) {
-  return items.map((item) => `${JSON.stringify(exportRecord(item))}\n`).join("");
-}
-
-function download(content, type, name) {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 // ---- keys -----------------------------------------------------------------------------------------
