@@ -174,6 +174,21 @@ function makeItem(result, { title, url, source, text }) {
   };
 }
 
+// Errors that a smaller batch avoids, on a server with limits below the defaults.
+const SPLIT_ON = new Set(["too_many_documents", "body_too_large"]);
+
+// One request's results; a batch refused as too large is split in two and sent again, down to one document.
+async function scoreBatch(group) {
+  const sent = group.map((d) => (d.text !== undefined ? { id: d.id, text: d.text } : { id: d.id, html: d.html }));
+  try {
+    return (await callApi("/v1/score", { documents: sent, options: SCORE_OPTIONS })).results;
+  } catch (error) {
+    if (!(error instanceof ApiError && SPLIT_ON.has(error.code) && group.length > 1)) throw error;
+    const half = Math.ceil(group.length / 2);
+    return [...await scoreBatch(group.slice(0, half)), ...await scoreBatch(group.slice(half))];
+  }
+}
+
 // Score documents through POST /v1/score, in batches, PARALLEL_REQUESTS at a time, keeping their order.
 export async function scoreDocuments(documents, source, onProgress = () => {}) {
   const groups = batches(documents);
@@ -183,8 +198,7 @@ export async function scoreDocuments(documents, source, onProgress = () => {}) {
   async function worker() {
     while (next < groups.length) {
       const index = next++;
-      const sent = groups[index].map((d) => (d.text !== undefined ? { id: d.id, text: d.text } : { id: d.id, html: d.html }));
-      answers[index] = await callApi("/v1/score", { documents: sent, options: SCORE_OPTIONS });
+      answers[index] = await scoreBatch(groups[index]);
       done += groups[index].length;
       onProgress(done, documents.length);
     }
@@ -193,13 +207,13 @@ export async function scoreDocuments(documents, source, onProgress = () => {}) {
   const items = [];
   groups.forEach((group, index) => {
     group.forEach((document, position) => {
-      items.push(makeItem(answers[index].results[position], { ...document, source }));
+      items.push(makeItem(answers[index][position], { ...document, source }));
     });
   });
-  return { items, version: answers.length ? answers[0].model.version : null };
+  return { items };
 }
 
-// Score a feed's XML through POST /v1/feed: {items, problems, warning, version}.
+// Score a feed's XML through POST /v1/feed: {items, problems, warning}.
 export async function scoreFeed(xml, source) {
   const answer = await callApi("/v1/feed", { feed: xml, options: SCORE_OPTIONS });
   const items = [];
@@ -212,10 +226,10 @@ export async function scoreFeed(xml, source) {
     }
   }
   const warning = answer.feed.error ? `${source}: ${answer.feed.error.message}` : null;
-  return { items, problems, warning, version: answer.model.version, feedTitle: answer.feed.title };
+  return { items, problems, warning };
 }
 
-// Any input, by kind -> {items, problems, warning, version}.
+// Any input, by kind -> {items, problems, warning}.
 export async function scoreInput(kind, content, source, onProgress) {
   if (kind === "feed") return scoreFeed(content, source);
   if (kind === "jsonl") {

@@ -78,6 +78,12 @@ def keyed_server():
 
 
 @pytest.fixture(scope="session")
+def small_batch_server():
+    """A server that takes at most 2 documents a request (the page sends up to 64)."""
+    yield from serve(LURID_MAX_DOCUMENTS="2")
+
+
+@pytest.fixture(scope="session")
 def browser():
     try:
         from playwright.sync_api import sync_playwright

@@ -307,6 +307,15 @@ def test_api_errors_are_shown_not_swallowed(server, watched):
     assert set(row_ids(page)) == {result["id"] for result in scored}
 
 
+def test_batches_over_a_lower_server_limit_are_split_and_every_document_is_scored(small_batch_server, watched):
+    page = open_page(watched, small_batch_server)
+    load_file(page, JSONL, 6)  # one batch of 6 for the page, refused (422), then sent as 3+3, 2+1 and 2+1
+    show_all(page)
+    expected = [str(json.loads(line)["id"]) for line in JSONL.read_text(encoding="utf-8").splitlines()]
+    assert sorted(row_ids(page)) == sorted(expected)
+    assert page.locator("#messages li").count() == 0
+
+
 def test_api_key_is_asked_for_and_sent_when_the_server_needs_one(keyed_server, watched):
     base, key = keyed_server
     page = watched.page
