@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test gate model evaluate benchmark load peers clean
+.PHONY: install serve test test-browser screenshots gate model evaluate benchmark load peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,25 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# the triage page in a real Chromium (tests/browser/): Playwright from PyPI drives Debian's chromium, installed
+# with apt-get when missing (never `playwright install`); LURID_BROWSER_TESTS=required turns the skips into failures
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_STAMP := $(VENV)/.installed-browser
+
+$(BROWSER_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,browser]"
+	touch $(BROWSER_STAMP)
+
+$(CHROMIUM):
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+test-browser: $(BROWSER_STAMP) $(CHROMIUM)
+	LURID_BROWSER_TESTS=required LURID_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q tests/browser
+
+# docs/triage-*.png from the real server (benchmarks/screenshots.py)
+screenshots: $(BROWSER_STAMP) $(CHROMIUM)
+	LURID_CHROMIUM=$(CHROMIUM) $(BIN)/python benchmarks/screenshots.py
 
 # the evaluation gate (.ci/floors.json); public-corpus measures are skipped when ../shared is missing
 gate: $(STAMP)

@@ -24,6 +24,7 @@ from .auth import require_api_keys
 from .config import ServiceConfig
 from .errors import register_error_handlers
 from .metrics import install_metrics
+from .page import blueprint as page_blueprint
 
 # Browser-extension origins are always allowed: the extension is the main client.
 # Chrome (and Edge) extension ids are 32 letters a-p; Firefox uses a per-install UUID.
@@ -45,7 +46,8 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     # default_model() is cached: one load per process, whatever the number of apps built
     model = default_model() if config.model_path is None else load_model(config.model_path)
 
-    app = Flask(__name__)
+    # static_folder=None: the page's files are served by the page blueprint, with its security headers
+    app = Flask(__name__, static_folder=None)
     # Werkzeug would answer "/v1//score" with an HTML redirect; a wrong path is a JSON 404 here.
     app.url_map.merge_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
@@ -58,4 +60,5 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
          max_age=PREFLIGHT_MAX_AGE)
     register_error_handlers(app, config.max_body_bytes)
     app.register_blueprint(blueprint)
+    app.register_blueprint(page_blueprint)
     return app
