@@ -290,10 +290,10 @@ def test_api_errors_are_shown_not_swallowed(server, watched):
     page.fill("#paste-text", "<rss version='2.0'><channel><title>x</title>")
     page.select_option("#paste-kind", "feed")
     page.click("#paste-form button[type=submit]")
-    expect(page.locator("#messages li.warning")).to_contain_text("no item could be read")
+    expect(page.locator("#messages li.warning")).to_contain_text("0 items were recovered")
     expect(page.locator("#items tbody tr")).to_have_count(0)
 
-    # a feed broken part-way: the items before the break are scored, and the break is shown as a warning
+    # a feed broken part-way: the recovered items are scored, and the break is shown as a warning
     feed = RSS.read_text(encoding="utf-8")
     cut = feed[:feed.index("<item>", feed.index("triage-sober-harbour")) + 30]
     answer = call_api(server, "/v1/feed", {"feed": cut, "options": OPTIONS})
