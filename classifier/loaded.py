@@ -36,10 +36,10 @@ MIN_DF_DEFAULT = 2
 # how it is told. 6 was best of 1/3/6/9 on BABE SG1 (0.759 vs 0.757 ROC AUC).
 MIN_TOPICS_DEFAULT = 6
 # A highlight must move the log-odds at least this much to be worth showing. 0.4 had the best
-# word-level F1 against the biased words that BABE SG1's annotators marked (0.279; 0.133 at the
-# former 0.1, 0.265 at 0.3, 0.279 at 0.5); at 0.1, 92% of SG1's non-biased sentences and 81% of the
-# authored neutral held-out paragraphs had a highlight (docs/experiments.md, session 4).
-HIGHLIGHT_MIN_WEIGHT = 0.1
+# word-level F1 against the words BABE SG1's annotators marked as biased (0.275; 0.135 at the former
+# 0.1, 0.267 at 0.3, 0.252 at 0.5); at 0.1, 92% of SG1's non-biased sentences and 80% of the authored
+# neutral held-out paragraphs had a highlight, at 0.4 25% and 13% (docs/experiments.md, session 4).
+HIGHLIGHT_MIN_WEIGHT = 0.4
 # At most this many highlights per paragraph: a reader skims, not audits.
 HIGHLIGHT_MAX = 8
 

@@ -74,3 +74,14 @@ def test_one_lexicon_word_does_not_saturate_a_short_heading(model):
     tabloid = "Shocking scenes as furious residents slammed the reckless council's disgraceful plan!"
     p_heading, p_tabloid = model.loaded.predict_proba(["Shocking", tabloid])
     assert p_heading < p_tabloid
+
+
+def test_sober_sentences_get_no_highlights_and_loaded_ones_keep_theirs(model):
+    # at the former minimum weight (0.1) both sober sentences had highlights ("waste" among them)
+    for sober in ("The ministry reported that unemployment fell to 4.1 percent in March.",
+                  "The council said on Tuesday that general waste will be collected every two weeks from "
+                  "April, and recycling weekly."):
+        assert model.loaded.explain(sober) == [], sober
+    tabloid = ("Shameless town hall fat cats have unleashed a terrifying new parking crackdown that will "
+               "bleed hard-working families dry, in a disgraceful betrayal of every motorist.")
+    assert len(model.loaded.explain(tabloid)) >= 3
