@@ -35,6 +35,22 @@ INTENSIFIERS = frozenset(
     "very so extremely utterly absolutely totally completely truly incredibly insanely "
     "really seriously deeply wildly massively hugely literally".split()
 )
+# Style cues (exclamation and question marks, emoji, capitals) reach their full
+# value only in a paragraph of at least this many words: "!!!" or "😱🔥" alone
+# has no words, so it carries no evidence about the language of a paragraph.
+STYLE_EVIDENCE_WORDS_DEFAULT = 4
+# Lexicon density is hits per word, with at least this many words in the
+# denominator: one hit in a one-to-three-word heading used to saturate the score.
+DENSITY_MIN_WORDS_DEFAULT = 8
+# An all-caps word of at least this many letters is shouting on its own; a
+# shorter one ("NATO", "FBI", "EU") is read as an acronym unless it stands in a
+# run of capitalised words ("THE WAR IS HERE").
+SHOUTING_MIN_LETTERS = 5
+# Acronyms of five letters or more in common news use; they are never shouting alone.
+LONG_ACRONYMS = frozenset(
+    "ASEAN AUKUS CARICOM COVID DARPA ERCOT FRONTEX INTERPOL LGBTQ LGBTQI MERCOSUR NAACP NAFTA NASDAQ "
+    "NHTSA NORAD OFSTED SEPTA SWIFT UNESCO UNHCR UNICEF UNRWA UNIFIL USMCA".split()
+)
 
 
 @dataclass(frozen=True)
@@ -219,6 +235,46 @@ def count_emoji(text: str) -> int:
     return 0 if text.isascii() else len(SYMBOL.findall(text))
 
 
+def _is_caps(surface: str) -> bool:
+    return len(surface) > 1 and surface.isupper() and surface.isalpha()
+
+
+def shouting_words(text: str, tokens: list[Token]) -> list[Token]:
+    """Words written in capitals for effect, not acronyms.
+
+    A capitalised word of SHOUTING_MIN_LETTERS letters or more counts unless
+    it is a known long acronym; a shorter one counts only inside a run of two
+    or more capitalised words (with at least three letters itself, as before).
+
+    >>> text = "NATO and the FBI met EU officials. THE WAR IS HERE, a SHOCKING toll from COVID."
+    >>> [text[t.start:t.end] for t in shouting_words(text, tokenize(text))]
+    ['THE', 'WAR', 'HERE', 'SHOCKING']
+    """
+    found: list[Token] = []
+    run: list[Token] = []
+    for token in [*tokens, Token(".", ".", 0, 0, False)]:
+        if token.is_word and _is_caps(text[token.start : token.end]):
+            run.append(token)
+            continue
+        for word in run:
+            surface = text[word.start : word.end]
+            if len(surface) < 3:
+                continue
+            if len(run) > 1 or (len(surface) >= SHOUTING_MIN_LETTERS and surface not in LONG_ACRONYMS):
+                found.append(word)
+        run = []
+    return found
+
+
+def style_evidence(n_words: int, evidence_words: int = STYLE_EVIDENCE_WORDS_DEFAULT) -> float:
+    """How much a paragraph's style cues count, 0..1, by its number of words.
+
+    >>> style_evidence(0), style_evidence(2), style_evidence(12)
+    (0.0, 0.5, 1.0)
+    """
+    return min(1.0, n_words / max(evidence_words, 1))
+
+
 class LexiconStyleFeatures(BaseEstimator, TransformerMixin):
     """Dense cues: lexicon weight by category, intensity and style.
 
@@ -231,8 +287,12 @@ class LexiconStyleFeatures(BaseEstimator, TransformerMixin):
         "exclamations", "questions", "all_caps", "emoji", "attribution", "digits", "log_words",
     )
 
-    def __init__(self, lexicon: Lexicon | None = None):
+    def __init__(self, lexicon: Lexicon | None = None,
+                 style_evidence_words: int = STYLE_EVIDENCE_WORDS_DEFAULT,
+                 density_min_words: int = DENSITY_MIN_WORDS_DEFAULT):
         self.lexicon = lexicon
+        self.style_evidence_words = style_evidence_words
+        self.density_min_words = density_min_words
 
     def fit(self, texts, y=None):
         self.categories_ = self.lexicon.categories if self.lexicon else []
@@ -266,20 +326,24 @@ class LexiconStyleFeatures(BaseEstimator, TransformerMixin):
                 by_category[category] += weight
                 lex_total += weight
                 lex_max = max(lex_max, weight)
-        surface = [text[t.start : t.end] for t in words]
+        evidence = self.evidence(len(words))
         return [
             *(math.log1p(v) for v in by_category.values()),
             math.log1p(lex_total),
             math.log1p(lex_quoted),
             lex_max,
-            lex_total / n_words,
+            lex_total / max(len(words), self.density_min_words, 1),
             math.log1p(sum(w.text in INTENSIFIERS for w in words)),
             math.log1p(sum(w.text in SUPERLATIVES for w in words)),
-            math.log1p(text.count("!")),
-            math.log1p(text.count("?")),
-            math.log1p(sum(len(s) > 2 and s.isupper() and s.isalpha() for s in surface)),
-            math.log1p(count_emoji(text)),
+            evidence * math.log1p(text.count("!")),
+            evidence * math.log1p(text.count("?")),
+            evidence * math.log1p(len(shouting_words(text, tokens))),
+            evidence * math.log1p(count_emoji(text)),
             math.log1p(sum(w.text in ATTRIBUTION for w in words)),
             sum(w.text.isdigit() for w in words) / n_words,
             math.log1p(len(words)),
         ]
+
+    def evidence(self, n_words: int) -> float:
+        """The factor on the style cues (marks, capitals, emoji) of a paragraph of `n_words` words."""
+        return style_evidence(n_words, self.style_evidence_words)

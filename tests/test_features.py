@@ -54,3 +54,32 @@ def test_a_bad_match_value_names_its_line(tmp_path):
     path.write_text("term\tweight\tcategory\tmatch\nfoo\t0.5\tx\tfuzzy\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"lexicon.tsv:2: match must be"):
         Lexicon.from_tsv(path)
+
+
+def _cues(features, text):
+    return dict(zip(features.feature_names_, features.describe(text)))
+
+
+def test_acronyms_are_not_shouting(tiny_lexicon):
+    features = LexiconStyleFeatures(tiny_lexicon).fit(["x"])
+    assert _cues(features, "NATO and the FBI met EU officials in Brussels on Monday.")["all_caps"] == 0
+    assert _cues(features, "The WHO and UNICEF said the IMF loan was approved by the UN.")["all_caps"] == 0
+    # shouting: a long capitalised word, or a run of capitals
+    assert _cues(features, "The council's plan is OUTRAGEOUS, say residents.")["all_caps"] > 0
+    assert _cues(features, "THE WAR IS HERE, say residents of the town.")["all_caps"] > 0
+
+
+def test_a_paragraph_without_words_has_no_style_evidence(tiny_lexicon):
+    features = LexiconStyleFeatures(tiny_lexicon).fit(["x"])
+    for text in ("!!!???", "😱🔥", "!!! 😱"):
+        cues = _cues(features, text)
+        assert cues["exclamations"] == cues["questions"] == cues["emoji"] == cues["all_caps"] == 0, text
+    cues = _cues(features, "You will not believe what the council did next!!! 😱")
+    assert cues["exclamations"] > 0 and cues["emoji"] > 0
+
+
+def test_one_lexicon_hit_in_a_short_text_is_not_denser_than_in_a_sentence(tiny_lexicon):
+    features = LexiconStyleFeatures(tiny_lexicon).fit(["x"])
+    heading = _cues(features, "Terrifying")["lex_density"]
+    sentence = _cues(features, "The new plan is terrifying for every family.")["lex_density"]
+    assert 0 < heading <= sentence

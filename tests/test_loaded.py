@@ -43,3 +43,45 @@ def test_an_emoji_sequence_is_highlighted_whole(model):
     for span in spans:
         assert not span.startswith(("\u200d", "\ufe0f")) and not span.endswith("\u200d")
     assert any("👨\u200d👩\u200d👧" in span for span in spans)
+
+
+def test_a_paragraph_without_words_is_not_loaded(model):
+    # "!!!???" scored 1.0 and "😱🔥" 0.98 when marks and emoji were counted with no words around them
+    for text in ("!!!???", "!!!", "😱🔥", "🔥"):
+        assert model.loaded.predict_proba([text])[0] < 0.5, text
+
+
+def test_an_emoji_does_not_make_a_sober_sentence_loaded(model):
+    sober = "The council approved the budget on Tuesday by a vote of 7 to 2."
+    p_plain, p_leading, p_trailing = model.loaded.predict_proba([sober, "⚡ " + sober, sober + " 📊"])
+    assert abs(p_leading - p_plain) < 0.02 and abs(p_trailing - p_plain) < 0.02
+
+
+def test_acronyms_score_like_the_same_words_in_lower_case(model):
+    acronyms = "NATO and the FBI met EU officials in Brussels on Monday."
+    lowered = "Nato and the Fbi met Eu officials in Brussels on Monday."
+    p_acronyms, p_lowered = model.loaded.predict_proba([acronyms, lowered])
+    assert abs(p_acronyms - p_lowered) < 0.01
+    # shouting still counts
+    assert model.loaded.predict_proba(["The council's plan is OUTRAGEOUS and DISGRACEFUL."])[0] > \
+        model.loaded.predict_proba(["The council's plan is outrageous and disgraceful."])[0]
+
+
+def test_one_lexicon_word_does_not_saturate_a_short_heading(model):
+    # a one-to-three-word text with one lexicon hit used to score above 0.98
+    for heading in ("Shocking", "Budget chaos", "Council budget chaos"):
+        assert model.loaded.predict_proba([heading])[0] < 0.9, heading
+    tabloid = "Shocking scenes as furious residents slammed the reckless council's disgraceful plan!"
+    p_heading, p_tabloid = model.loaded.predict_proba(["Shocking", tabloid])
+    assert p_heading < p_tabloid
+
+
+def test_sober_sentences_get_no_highlights_and_loaded_ones_keep_theirs(model):
+    # at the former minimum weight (0.1) both sober sentences had highlights ("waste" among them)
+    for sober in ("The ministry reported that unemployment fell to 4.1 percent in March.",
+                  "The council said on Tuesday that general waste will be collected every two weeks from "
+                  "April, and recycling weekly."):
+        assert model.loaded.explain(sober) == [], sober
+    tabloid = ("Shameless town hall fat cats have unleashed a terrifying new parking crackdown that will "
+               "bleed hard-working families dry, in a disgraceful betrayal of every motorist.")
+    assert len(model.loaded.explain(tabloid)) >= 3
