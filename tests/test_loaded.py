@@ -85,3 +85,11 @@ def test_sober_sentences_get_no_highlights_and_loaded_ones_keep_theirs(model):
     tabloid = ("Shameless town hall fat cats have unleashed a terrifying new parking crackdown that will "
                "bleed hard-working families dry, in a disgraceful betrayal of every motorist.")
     assert len(model.loaded.explain(tabloid)) >= 3
+
+
+def test_page_furniture_is_not_loaded_language(model):
+    # "share this" was a lexicon phrase (chain letters); as the label of share buttons it scored 0.98
+    furniture = ["Share this:", "Share this article", "Print this page", "Subscribe to our newsletter"]
+    assert all(p < 0.5 for p in model.loaded.predict_proba(furniture)), furniture
+    chain_letter = "Share this with everyone you know before it's deleted!"
+    assert model.loaded.predict_proba([chain_letter])[0] > 0.5
