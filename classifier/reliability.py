@@ -16,7 +16,7 @@ from __future__ import annotations
 from html import escape
 
 SIZE = 420  # plot square, in SVG user units
-MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM = 56, 36, 190, 48
+MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM = 56, 36, 250, 48
 COLOURS = ("#1f5fa8", "#c2410c", "#15803d", "#7c3aed")
 
 
