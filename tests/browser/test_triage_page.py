@@ -527,3 +527,59 @@ def test_enter_on_a_filter_does_not_open_and_the_selection_follows_a_re_sort(ser
     page.locator("h1").click()
     page.keyboard.press("k" if at == len(ids) - 1 else "j")
     expect(selected).to_have_attribute("data-id", ids[at - 1] if at == len(ids) - 1 else ids[at + 1])
+
+
+def test_titles_sort_numerically_and_csv_defuses_formulas_after_leading_spaces(server, watched):
+    page = open_page(watched, server)
+    for text in ("Report 10 on the harbour", "report 2 on the harbour", "Report 9 on the harbour"):
+        paste(page, text, kind="text")
+    show_all(page)
+    page.click("#items thead th[data-key=title] button")
+    assert page.locator("#items tbody button.open").all_text_contents() == [
+        "report 2 on the harbour", "Report 9 on the harbour", "Report 10 on the harbour"]
+    csv_text = page.evaluate("""async () => {
+        const { toCsv } = await import('/static/triage-export.js');
+        const item = (id, title) => ({id, shownTitle: title, url: null, score: 0.5, flagged: false, threshold: 0.5,
+                                      result: {junk_block: null}, paragraphCount: 1, source: 's'});
+        return toCsv([item('  =1+2', ' \\n@SUM(A1)'), item('-3', 'plain')]);
+    }""")
+    assert csv_text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(csv_text[1:], newline="")))
+    assert [row["id"] for row in rows] == ["'  =1+2", "'-3"]
+    assert rows[0]["title"] == "' \n@SUM(A1)" and rows[1]["title"] == "plain"
+
+
+def test_adjacent_marks_of_one_weight_are_merged_and_bidi_is_isolated(server, watched):
+    page = open_page(watched, server)
+    texts = page.evaluate("""async () => {
+        const { itemBody } = await import('/static/triage-item.js');
+        const text = '\\u{1F1FA}\\u{1F1F8} Shocking!';
+        const item = {text, result: {junk_block: null, paragraphs: [{kind: 'article', start: 0, end: text.length,
+            sensationalism: 0.9, highlights: [{start: 0, end: 2, weight: 0.7}, {start: 2, end: 4, weight: 0.7},
+                                              {start: 5, end: 13, weight: 0.9}]}]}};
+        const [node] = itemBody(item);
+        return [...node.querySelectorAll('mark')].map((mark) => mark.textContent);
+    }""")
+    assert texts == ["\U0001F1FA\U0001F1F8", "Shocking"]
+    load_file(page, JSONL, 6)
+    show_all(page)
+    page.locator("#items tbody tr[data-id='homoglyph'] button.open").click()
+    for selector in ("#items tbody button.open", "#items tbody .source", "#item-title", "#item-meta", "#item-body .para"):
+        assert page.locator(selector).first.evaluate("e => getComputedStyle(e).unicodeBidi") in ("isolate", "plaintext")
+
+
+def test_an_item_that_cannot_be_rendered_says_so(server, watched):
+    page = watched.page
+
+    def broken(route):
+        answer = route.fetch().json()
+        answer["results"][0]["paragraphs"][0]["highlights"] = None
+        route.fulfill(json=answer)
+
+    page.route("**/v1/score", broken)
+    open_page(watched, server)
+    paste(page, SEED["input"], kind="text")
+    show_all(page)
+    page.locator("#items tbody button.open").first.click()
+    expect(page.locator("#item-body .render-error")).to_contain_text("This item could not be shown")
+    expect(page.locator("#messages li.error")).to_contain_text("could not be shown")
