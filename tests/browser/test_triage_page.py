@@ -583,3 +583,26 @@ def test_an_item_that_cannot_be_rendered_says_so(server, watched):
     page.locator("#items tbody button.open").first.click()
     expect(page.locator("#item-body .render-error")).to_contain_text("This item could not be shown")
     expect(page.locator("#messages li.error")).to_contain_text("could not be shown")
+
+
+def test_a_failed_request_stops_the_load_but_keeps_the_batches_already_scored(server, watched):
+    page = watched.page
+    calls = []
+
+    def failing_after_two(route):
+        calls.append(route.request.url)
+        if len(calls) <= 2:
+            route.continue_()
+        else:
+            route.fulfill(status=503, json={"error": {"code": "unavailable", "message": "the server is busy"}})
+
+    page.route("**/v1/score", failing_after_two)
+    open_page(watched, server)
+    lines = [json.dumps({"id": f"doc-{i}", "text": f"The council met on Monday, item {i}."}) for i in range(200)]
+    page.set_input_files("#file-input", files=[{"name": "many.jsonl", "mimeType": "application/x-ndjson",
+                                                "buffer": "\n".join(lines).encode()}])
+    status = page.locator("#status")
+    expect(status).to_have_text("many.jsonl: 128 items scored. Stopped early: the rest was not scored (see below).")
+    expect(page.locator("#messages li.error")).to_have_text("many.jsonl: the server is busy (unavailable)")
+    show_all(page)
+    expect(page.locator("#items tbody tr")).to_have_count(128)
