@@ -261,6 +261,7 @@ function render() {
   $("hidden-text").textContent = hidden
     ? `${hidden} item${hidden === 1 ? "" : "s"} below the ${formatThreshold(state.minimum)} threshold hidden`
     : "";
+  $("hidden-text").hidden = hidden === 0;
   $("show-all").hidden = hidden === 0;
   const moved = state.triage !== null && state.minimum !== state.triage;
   $("reset-threshold").hidden = !moved;
