@@ -16,10 +16,11 @@ function exportRecord(item) {
   };
 }
 
-// A spreadsheet runs a cell that starts with = + - @ (or a tab / carriage return) as a formula.
+// A spreadsheet runs a cell that starts with = + - @ (or a tab / carriage return) as a formula, also
+// after leading spaces or line breaks, which it drops.
 function csvCell(value) {
   let text = value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/^[=+\-@\t\r]/.test(text) || /^[=+\-@]/.test(text.trimStart())) text = `'${text}`;
   return `"${text.replaceAll('"', '""')}"`;
 }
 
@@ -31,7 +32,8 @@ export function toCsv(items) {
     record.junk_block = record.junk_block ? "yes" : "no";
     lines.push(EXPORT_COLUMNS.map((column) => csvCell(record[column])).join(","));
   }
-  return `${lines.join("\r\n")}\r\n`;
+  // the byte order mark tells Excel the file is UTF-8 (without it, non-ASCII text is garbled)
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
 
 export function toJsonl(items) {

@@ -6,6 +6,11 @@ export function formatScore(value) {
   return value.toFixed(2);
 }
 
+// A threshold: 0.5 as "0.50", the model's 0.347 as "0.347", never rounded to a value it is not.
+export function formatThreshold(value) {
+  return Number(value.toFixed(2)) === value ? value.toFixed(2) : String(value);
+}
+
 // One paragraph's text with its highlights as <mark> elements, all built from text nodes.
 function paragraphNode(item, paragraph) {
   const node = document.createElement("p");
@@ -17,17 +22,25 @@ function paragraphNode(item, paragraph) {
   label.textContent = formatScore(paragraph.sensationalism);
   node.append(label);
   let cursor = paragraph.start;
+  let last = null; // the previous <mark> and its weight
   const spans = [...paragraph.highlights].sort((a, b) => a.start - b.start);
   for (const span of spans) {
     const start = Math.max(span.start, cursor);
     const end = Math.min(span.end, paragraph.end);
     if (end <= start) continue; // overlapping spans: the earlier one is kept whole
+    if (last && start === cursor && last.weight === span.weight) {
+      // adjacent spans of one weight are one mark: an emoji flag (two code points) is not cut in two
+      last.mark.textContent += item.text.slice(start, end);
+      cursor = end;
+      continue;
+    }
     node.append(document.createTextNode(item.text.slice(cursor, start)));
     const mark = document.createElement("mark");
     mark.textContent = item.text.slice(start, end);
     mark.title = `weight ${span.weight.toFixed(2)}`;
     mark.style.setProperty("--weight", String(span.weight)); // stronger words, stronger colour
     node.append(mark);
+    last = { mark, weight: span.weight };
     cursor = end;
   }
   node.append(document.createTextNode(item.text.slice(cursor, paragraph.end)));
@@ -63,7 +76,7 @@ export function itemMeta(item, version) {
     : "no junk block";
   const paragraphs = `${item.paragraphCount} article paragraph${item.paragraphCount === 1 ? "" : "s"}`;
   return `score ${formatScore(item.score)} · ${item.flagged ? "flagged" : "not flagged"} at threshold `
-    + `${formatScore(item.threshold)} · model ${version} · ${paragraphs} · ${junk} · id ${item.id}`;
+    + `${formatThreshold(item.threshold)} · model ${version} · ${paragraphs} · ${junk} · id ${item.id}`;
 }
 
 // The paragraphs in order; those of the junk block inside one <details>, closed.

@@ -68,13 +68,17 @@ export async function callApi(path, body) {
   return answer;
 }
 
-// "feed", "html" or "text" for a pasted string.
+// Where a feed's root element may start: after an XML declaration, comments, processing instructions
+// and a doctype.
+const FEED_ROOT = /^(?:<\?[\s\S]*?\?>\s*|<!--[\s\S]*?-->\s*|<!doctype[^>]*>\s*)*<(rss|feed|rdf:RDF)[\s>]/i;
+
+// "feed", "html" or "text" for a pasted string. Plain text that mentions a tag ("use the <p> element")
+// stays text: HTML only when it starts with "<" or has a doctype or <html>; a feed only when its root
+// element is rss, feed or rdf:RDF.
 export function detectPasteKind(value) {
   const head = value.trimStart().slice(0, 2000);
-  if (head.startsWith("<") && /<(rss|feed|rdf:RDF)[\s>]/.test(head)) return "feed";
-  if (/<(!doctype html|html|head|body|article|main|section|div|p|br|h[1-6]|ul|ol|li|span|a)[\s>/]/i.test(head)) {
-    return "html";
-  }
+  if (FEED_ROOT.test(head)) return "feed";
+  if (head.startsWith("<") || /<!doctype\s+html|<html[\s>]/i.test(head)) return "html";
   return "text";
 }
 
@@ -87,6 +91,54 @@ export function detectFileKind(name, content) {
   if (extension === "txt") return "text";
   if (content.trimStart().startsWith("{")) return "jsonl";
   return detectPasteKind(content);
+}
+
+// A feed's encoding as its byte order mark or XML declaration gives it, else null.
+function declaredEncoding(bytes) {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return bytes[0] === 0xff ? "utf-16le" : "utf-16be";
+  }
+  const head = new TextDecoder("latin1").decode(bytes.slice(0, 200));
+  const declared = head.match(/^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z][\w.:-]{0,39})["']/);
+  return declared ? declared[1] : null;
+}
+
+// A file's bytes -> {text, kind, warning}. UTF-8 unless it is not valid UTF-8: then windows-1252, with a
+// warning saying so. A feed file (by its name) is decoded as its XML declaration says, as a feed reader
+// would (the page sends the server text, which it then reads as UTF-8).
+export function decodeFile(buffer, name) {
+  const bytes = new Uint8Array(buffer);
+  const byName = detectFileKind(name, "");
+  if (byName === "feed") {
+    const declared = declaredEncoding(bytes);
+    if (declared && !/^utf-?8$/i.test(declared)) {
+      let decoder = null;
+      try {
+        decoder = new TextDecoder(declared, { fatal: true });
+      } catch {
+        // an encoding the browser does not know: read as below
+      }
+      if (decoder) {
+        try {
+          return { text: decoder.decode(bytes), kind: "feed", warning: null };
+        } catch {
+          const text = new TextDecoder(declared).decode(bytes);
+          return { text, kind: "feed", warning: `${name}: some bytes are not valid ${declared}, as its XML declaration says it is: they were replaced by \uFFFD` };
+        }
+      }
+    }
+  }
+  let text;
+  let warning = null;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    text = new TextDecoder("windows-1252").decode(bytes);
+    warning = `${name} is not valid UTF-8: it was read as windows-1252 (Western European); `
+      + "if it is in another encoding, some characters are wrong: save it as UTF-8 and load it again";
+  }
+  return { text, kind: detectFileKind(name, text), warning };
 }
 
 // A title for an item that has none: its first line if that is headline-sized, else its first words.
@@ -126,6 +178,7 @@ export function parseJsonl(content, source) {
     const id = typeof record.id === "string" || Number.isInteger(record.id) ? record.id : `${source}:${index + 1}`;
     documents.push({
       id,
+      where,
       [hasText ? "text" : "html"]: hasText ? record.text : record.html,
       title: typeof record.title === "string" ? record.title : null,
       url: typeof record.url === "string" ? record.url : null,
@@ -176,46 +229,77 @@ function makeItem(result, { title, url, source, text }) {
 
 // Errors that a smaller batch avoids, on a server with limits below the defaults.
 const SPLIT_ON = new Set(["too_many_documents", "body_too_large"]);
+// Errors about one document of the batch (the server refuses the whole batch for it): the batch is split
+// down to single documents, so that only the document at fault is left out.
+const PER_DOCUMENT = new Set(["document_too_large", "invalid_field", "missing_field"]);
 
-// One request's results; a batch refused as too large is split in two and sent again, down to one document.
-async function scoreBatch(group) {
+// The server names a document by its place in the batch ("documents[40].text has ..."): name it by its
+// file and line instead ("big.jsonl line 1001: text has ...").
+function documentProblem(document, error) {
+  const message = error.message.replace(/^documents\[\d+\]\.?/, "").replace(/^\s+/, "");
+  return `${document.where}: ${message || error.message}`;
+}
+
+// One request's results, in the group's order (null for a document the server refused).
+// A batch refused as too large, or for one of its documents, is split in two and sent again, down to
+// one document; a single document refused for itself is reported in `refused` and left out.
+async function scoreBatch(group, options, refused) {
   const sent = group.map((d) => (d.text !== undefined ? { id: d.id, text: d.text } : { id: d.id, html: d.html }));
   try {
-    return (await callApi("/v1/score", { documents: sent, options: SCORE_OPTIONS })).results;
+    return (await callApi("/v1/score", { documents: sent, options })).results;
   } catch (error) {
-    if (!(error instanceof ApiError && SPLIT_ON.has(error.code) && group.length > 1)) throw error;
+    if (!(error instanceof ApiError && (SPLIT_ON.has(error.code) || PER_DOCUMENT.has(error.code)))) throw error;
+    if (group.length === 1) {
+      if (!PER_DOCUMENT.has(error.code)) throw error;
+      refused.push(documentProblem(group[0], error));
+      return [null];
+    }
     const half = Math.ceil(group.length / 2);
-    return [...await scoreBatch(group.slice(0, half)), ...await scoreBatch(group.slice(half))];
+    return [...await scoreBatch(group.slice(0, half), options, refused),
+      ...await scoreBatch(group.slice(half), options, refused)];
   }
 }
 
 // Score documents through POST /v1/score, in batches, PARALLEL_REQUESTS at a time, keeping their order.
-export async function scoreDocuments(documents, source, onProgress = () => {}) {
-  const groups = batches(documents);
+// Each document may carry `where` ("file line 3"), which names it in `refused`. Never throws:
+// -> {items, refused, error}: `items` every document scored (all batches that succeeded, even when a
+// later request failed), `refused` one message per document the server refused for itself, `error`
+// the failure that stopped the rest (null when none did).
+export async function scoreDocuments(documents, source, onProgress = () => {}, options = SCORE_OPTIONS) {
+  const groups = batches(documents.map((d) => ({ where: source, ...d })));
   const answers = new Array(groups.length);
+  const refused = [];
+  let failure = null;
   let next = 0;
   let done = 0;
   async function worker() {
-    while (next < groups.length) {
+    while (next < groups.length && failure === null) {
       const index = next++;
-      answers[index] = await scoreBatch(groups[index]);
+      try {
+        answers[index] = await scoreBatch(groups[index], options, refused);
+      } catch (error) {
+        if (failure === null) failure = error;
+        return;
+      }
       done += groups[index].length;
-      onProgress(done, documents.length);
+      if (failure === null) onProgress(done, documents.length);
     }
   }
   await Promise.all(Array.from({ length: Math.min(PARALLEL_REQUESTS, groups.length) }, worker));
   const items = [];
   groups.forEach((group, index) => {
+    if (!answers[index]) return;
     group.forEach((document, position) => {
-      items.push(makeItem(answers[index][position], { ...document, source }));
+      const result = answers[index][position];
+      if (result) items.push(makeItem(result, { ...document, source }));
     });
   });
-  return { items };
+  return { items, refused, error: failure };
 }
 
 // Score a feed's XML through POST /v1/feed: {items, problems, warning}.
-export async function scoreFeed(xml, source) {
-  const answer = await callApi("/v1/feed", { feed: xml, options: SCORE_OPTIONS });
+export async function scoreFeed(xml, source, options = SCORE_OPTIONS) {
+  const answer = await callApi("/v1/feed", { feed: xml, options });
   const items = [];
   const problems = [];
   for (const result of answer.results) {
@@ -229,18 +313,29 @@ export async function scoreFeed(xml, source) {
   return { items, problems, warning };
 }
 
-// Any input, by kind -> {items, problems, warning}.
-export async function scoreInput(kind, content, source, onProgress) {
-  if (kind === "feed") return scoreFeed(content, source);
+// The options sent with every request: highlights, UTF-16 offsets and, once the model is known, the
+// threshold the page triages at, so that "flagged" means the same as the page's threshold.
+export function scoreOptions(threshold) {
+  return typeof threshold === "number" ? { ...SCORE_OPTIONS, threshold } : { ...SCORE_OPTIONS };
+}
+
+// Any input, by kind -> {items, problems, refused, warning, error}: `problems` are lines that could not
+// be read (warnings), `refused` documents the server refused (errors), `error` is what stopped the load
+// part-way (null when nothing did); the items scored before it are kept. A feed's API error is thrown.
+export async function scoreInput(kind, content, source, onProgress, threshold) {
+  const options = scoreOptions(threshold);
+  if (kind === "feed") return { ...await scoreFeed(content, source, options), refused: [], error: null };
   if (kind === "jsonl") {
     const { documents, problems } = parseJsonl(content, source);
     if (!documents.length) {
-      return { items: [], problems: problems.length ? problems : [`${source}: no documents in it`], warning: null };
+      return {
+        items: [], problems: problems.length ? problems : [`${source}: no documents in it`], refused: [], warning: null, error: null,
+      };
     }
-    const scored = await scoreDocuments(documents, source, onProgress);
+    const scored = await scoreDocuments(documents, source, onProgress, options);
     return { ...scored, problems, warning: null };
   }
   const document = kind === "html" ? { id: source, html: content } : { id: source, text: content };
-  const scored = await scoreDocuments([document], source, onProgress);
+  const scored = await scoreDocuments([document], source, onProgress, options);
   return { ...scored, problems: [], warning: null };
 }

@@ -4,20 +4,22 @@
 // markup from a document is parsed, whatever it contains.
 
 import { download, toCsv, toJsonl } from "./triage-export.js";
-import { formatScore, itemBody, itemMeta, urlNode } from "./triage-item.js";
+import { formatScore, formatThreshold, itemBody, itemMeta, urlNode } from "./triage-item.js";
 import {
-  ApiError, apiKey, callApi, detectFileKind, detectPasteKind, scoreInput, setApiKey,
+  ApiError, apiKey, callApi, decodeFile, detectFileKind, detectPasteKind, scoreInput, setApiKey,
 } from "./triage-load.js";
 
 const $ = (id) => document.getElementById(id);
 // Sort directions a column starts with when its header is first clicked.
 const FIRST_DIRECTION = { title: "ascending", score: "descending", flagged: "descending", junk: "descending", paragraphs: "descending" };
-const SORT_VALUES = {
-  title: (item) => item.shownTitle.toLocaleLowerCase(),
-  score: (item) => item.score,
-  flagged: (item) => (item.flagged ? 1 : 0),
-  junk: (item) => (item.junk ? 1 : 0),
-  paragraphs: (item) => item.paragraphCount,
+const TITLE_ORDER = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+const number = (value) => (a, b) => value(a) - value(b);
+const SORT_ORDERS = {
+  title: (a, b) => TITLE_ORDER.compare(a.shownTitle, b.shownTitle),
+  score: number((item) => item.score),
+  flagged: number((item) => (item.flagged ? 1 : 0)),
+  junk: number((item) => (item.junk ? 1 : 0)),
+  paragraphs: number((item) => item.paragraphCount),
 };
 
 const state = {
@@ -26,6 +28,10 @@ const state = {
   sort: { key: "score", direction: "descending" },
   selectedKey: null,
   model: null, // GET /v1/model, once it answered
+  triage: null, // the model's triage threshold, exactly as /v1/model gives it (sent as options.threshold)
+  minimum: 0.5, // items scoring below it are hidden: the triage threshold until the slider is moved
+  generation: 0, // bumped by "Clear items": answers to loads started before are dropped
+  loads: 0, // loads started; the latest one shows its progress
   pasted: 0,
   retry: null, // what to do again once an API key is given
 };
@@ -48,15 +54,17 @@ function clearMessages() {
 }
 
 // Show an API error; a 401 opens the key field and remembers what to retry.
-function reportError(error, retry) {
+// `source` (a file's name), when given, starts the message, so that each message says which load it is about.
+function reportError(error, retry, source = null) {
+  const prefix = source ? `${source}: ` : "";
   if (error instanceof ApiError && error.status === 401) {
     state.retry = retry;
     $("key-form").hidden = false;
     $("api-key").focus();
-    addMessage(`${error.message}${apiKey() ? " (the key given was refused)" : ""}`);
+    addMessage(`${prefix}${error.message}${apiKey() ? " (the key given was refused)" : ""}`);
     return;
   }
-  addMessage(error instanceof ApiError ? `${error.message} (${error.code})` : `Unexpected error: ${error.message}`);
+  addMessage(prefix + (error instanceof ApiError ? `${error.message} (${error.code})` : `Unexpected error: ${error.message}`));
 }
 
 // ---- the model ------------------------------------------------------------------------------------
@@ -71,31 +79,59 @@ async function loadModel() {
   }
   const thresholds = state.model.thresholds || {};
   const triage = thresholds.triage ? thresholds.triage.threshold : state.model.default_threshold;
-  $("threshold").value = String(triage);
-  $("model-info").textContent = `model ${state.model.name} ${state.model.version} · triage threshold ${formatScore(triage)}`;
+  state.triage = triage;
+  resetThreshold();
+  $("model-info").textContent = `model ${state.model.name} ${state.model.version} · triage threshold ${formatThreshold(triage)}`;
   render();
   return true;
 }
 
 // ---- input ----------------------------------------------------------------------------------------
 
-async function scoreAndAdd(kind, content, source) {
-  clearMessages();
+// One load: its messages are added to those of earlier loads (each names its source), its items are kept
+// even when a later request of it fails, and its final status is not overwritten by its own progress.
+// A "Clear items" while it runs (a new generation) drops whatever it still brings.
+async function scoreAndAdd(kind, content, source, notes = []) {
+  const generation = state.generation;
+  const load = ++state.loads;
+  const current = () => generation === state.generation;
+  let finished = false;
+  const progress = (done, total) => {
+    if (!finished && current() && load === state.loads) setStatus(`Scoring ${source}: ${done} of ${total}…`);
+  };
+  for (const note of notes) addMessage(note, "warning");
   setStatus(`Scoring ${source}…`);
+  let outcome;
   try {
-    const outcome = await scoreInput(kind, content, source, (done, total) => setStatus(`Scoring ${source}: ${done} of ${total}…`));
-    for (const item of outcome.items) {
-      item.key = state.nextKey++;
-      state.items.push(item);
-    }
-    if (outcome.warning) addMessage(outcome.warning, "warning");
-    for (const problem of outcome.problems) addMessage(problem, "warning");
-    setStatus(`${source}: ${outcome.items.length} item${outcome.items.length === 1 ? "" : "s"} scored.`);
-    render();
+    outcome = await scoreInput(kind, content, source, progress, state.triage ?? undefined);
   } catch (error) {
+    finished = true;
+    if (!current()) return;
     setStatus(`${source}: not scored.`);
-    reportError(error, () => scoreAndAdd(kind, content, source));
+    reportError(error, () => scoreAndAdd(kind, content, source), source);
+    return;
   }
+  finished = true;
+  if (!current()) return;
+  for (const item of outcome.items) {
+    item.key = state.nextKey++;
+    state.items.push(item);
+  }
+  if (outcome.warning) addMessage(outcome.warning, "warning");
+  for (const problem of outcome.problems) addMessage(problem, "warning");
+  for (const refusal of outcome.refused) addMessage(refusal);
+  const count = outcome.items.length;
+  let status = `${source}: ${count} item${count === 1 ? "" : "s"} scored.`;
+  if (outcome.refused.length) {
+    status += ` ${outcome.refused.length} document${outcome.refused.length === 1 ? "" : "s"} refused (see below).`;
+  }
+  if (outcome.error) {
+    status += " Stopped early: the rest was not scored (see below).";
+    // nothing to retry when part of the load is already in the table: load the file again instead
+    reportError(outcome.error, count ? null : () => scoreAndAdd(kind, content, source), source);
+  }
+  setStatus(status);
+  render();
 }
 
 function onPaste(event) {
@@ -114,35 +150,45 @@ function onPaste(event) {
 async function onFile() {
   const input = $("file-input");
   for (const file of input.files) {
-    let content;
+    let decoded;
     try {
-      content = await file.text();
+      decoded = decodeFile(await file.arrayBuffer(), file.name);
     } catch (error) {
       addMessage(`${file.name} could not be read: ${error.message}`);
       continue;
     }
-    await scoreAndAdd(detectFileKind(file.name, content), content, file.name);
+    const notes = decoded.warning ? [decoded.warning] : [];
+    await scoreAndAdd(decoded.kind, decoded.text, file.name, notes);
   }
   input.value = ""; // the same file can be loaded again
 }
 
 // ---- the table ------------------------------------------------------------------------------------
 
-function visibleItems() {
-  const minimum = Number($("threshold").value);
+// The items that pass "flagged only" and "junk only", whatever their score.
+function filteredItems() {
   const flaggedOnly = $("flagged-only").checked;
   const junkOnly = $("junk-only").checked;
-  const shown = state.items.filter((item) => item.score >= minimum && (!flaggedOnly || item.flagged) && (!junkOnly || item.junk));
+  return state.items.filter((item) => (!flaggedOnly || item.flagged) && (!junkOnly || item.junk));
+}
+
+function visibleItems() {
+  const shown = filteredItems().filter((item) => item.score >= state.minimum);
   const { key, direction } = state.sort;
   const sign = direction === "ascending" ? 1 : -1;
-  const value = SORT_VALUES[key];
-  return shown.sort((a, b) => {
-    const x = value(a);
-    const y = value(b);
-    if (x < y) return -sign;
-    if (x > y) return sign;
-    return b.score - a.score || a.key - b.key; // ties: most sensational first, then load order
-  });
+  const order = SORT_ORDERS[key];
+  // ties: most sensational first, then load order
+  return shown.sort((a, b) => sign * order(a, b) || b.score - a.score || a.key - b.key);
+}
+
+function setMinimum(value) {
+  state.minimum = value;
+  $("threshold").value = String(value);
+  render();
+}
+
+function resetThreshold() {
+  setMinimum(state.triage ?? state.minimum);
 }
 
 function cell(row, content) {
@@ -208,8 +254,19 @@ function render() {
   const shown = visibleItems();
   if (!shown.some((item) => item.key === state.selectedKey)) state.selectedKey = shown.length ? shown[0].key : null;
   $("items").tBodies[0].replaceChildren(...shown.map(buildRow));
-  $("threshold-value").textContent = formatScore(Number($("threshold").value));
+  $("threshold-value").textContent = formatThreshold(state.minimum);
   $("count").textContent = state.items.length ? `${shown.length} of ${state.items.length} shown` : "";
+  // what the slider hides, said where it is seen, with the ways back
+  const hidden = filteredItems().length - shown.length;
+  $("hidden-text").textContent = hidden
+    ? `${hidden} item${hidden === 1 ? "" : "s"} below the ${formatThreshold(state.minimum)} threshold hidden`
+    : "";
+  $("hidden-text").hidden = hidden === 0;
+  $("show-all").hidden = hidden === 0;
+  const moved = state.triage !== null && state.minimum !== state.triage;
+  $("reset-threshold").hidden = !moved;
+  $("reset-threshold").textContent = moved ? `reset to the model's threshold (${formatThreshold(state.triage)})` : "";
+  $("hidden-note").hidden = hidden === 0 && !moved;
   $("empty").hidden = shown.length > 0;
   $("empty").textContent = state.items.length
     ? "No item passes the filters: lower the threshold or untick a filter."
@@ -227,6 +284,11 @@ function select(key) {
     row.setAttribute("aria-selected", String(selected));
     if (selected) row.scrollIntoView({ block: "nearest" });
   }
+}
+
+// After a re-sort the selected item keeps its selection, wherever it moved to.
+function keepSelectionInView() {
+  if (state.selectedKey !== null) select(state.selectedKey);
 }
 
 function moveSelection(step) {
@@ -255,6 +317,7 @@ function onSort(event) {
     state.sort = { key, direction: FIRST_DIRECTION[key] };
   }
   render();
+  keepSelectionInView();
 }
 
 // ---- the item view --------------------------------------------------------------------------------
@@ -263,10 +326,19 @@ function openItem(key) {
   const item = state.items.find((candidate) => candidate.key === key);
   if (!item) return;
   $("item-title").textContent = item.shownTitle;
-  $("item-meta").textContent = itemMeta(item, (state.model && state.model.version) || item.result.model);
-  $("item-url").replaceChildren(...(item.url ? [urlNode(item.url)] : []));
-  $("item-url").hidden = !item.url;
-  $("item-body").replaceChildren(...itemBody(item));
+  try {
+    $("item-meta").textContent = itemMeta(item, (state.model && state.model.version) || item.result.model);
+    $("item-url").replaceChildren(...(item.url ? [urlNode(item.url)] : []));
+    $("item-url").hidden = !item.url;
+    $("item-body").replaceChildren(...itemBody(item));
+  } catch (error) {
+    // shown, not swallowed: the view says what went wrong instead of staying blank or stale
+    const message = document.createElement("p");
+    message.className = "render-error";
+    message.textContent = `This item could not be shown: ${error.message}`;
+    $("item-body").replaceChildren(message);
+    addMessage(`${item.source}: item ${item.id} could not be shown (${error.message})`);
+  }
   const dialog = $("item-view");
   if (!dialog.open) dialog.showModal();
   $("item-body").scrollTop = 0;
@@ -298,7 +370,10 @@ function onKey(event) {
   if (keepsKey(target, event.key)) return;
   if (event.key === "j" || event.key === "ArrowDown") moveSelection(1);
   else if (event.key === "k" || event.key === "ArrowUp") moveSelection(-1);
-  else if (event.key === "Enter" && !target.closest("button, a, summary") && state.selectedKey !== null) openItem(state.selectedKey);
+  // Enter on a control (a checkbox, the slider, a button) is that control's: only elsewhere does it open the item
+  else if (event.key === "Enter" && !target.closest("button, a, summary, input, select, textarea") && state.selectedKey !== null) {
+    openItem(state.selectedKey);
+  }
   else return;
   event.preventDefault();
 }
@@ -323,12 +398,19 @@ function start() {
   $("file-input").addEventListener("change", onFile);
   $("key-form").addEventListener("submit", onKeySubmit);
   $("clear-items").addEventListener("click", () => {
+    state.generation += 1; // loads still running are dropped when they answer
     state.items = [];
     clearMessages();
     setStatus("");
     render();
   });
-  for (const id of ["threshold", "flagged-only", "junk-only"]) $(id).addEventListener("input", render);
+  $("threshold").addEventListener("input", () => {
+    state.minimum = Number($("threshold").value);
+    render();
+  });
+  for (const id of ["flagged-only", "junk-only"]) $(id).addEventListener("input", render);
+  $("show-all").addEventListener("click", () => setMinimum(0));
+  $("reset-threshold").addEventListener("click", resetThreshold);
   $("items").tHead.addEventListener("click", onSort);
   $("export-csv").addEventListener("click", () => download(toCsv(visibleItems()), "text/csv;charset=utf-8", "lurid-triage.csv"));
   $("export-jsonl").addEventListener("click", () => download(toJsonl(visibleItems()), "application/x-ndjson", "lurid-triage.jsonl"));

@@ -177,7 +177,9 @@ def test_csv_export_holds_the_visible_rows_in_order_and_defuses_formulas(server,
         page.click("#export-csv")
     download = waiting.value
     assert download.suggested_filename == "lurid-triage.csv"
-    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"), newline="")))
+    raw = Path(download.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a UTF-8 byte order mark, so that Excel reads non-ASCII text right
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert len(rows) == len(ids)
     formula_id = '=HYPERLINK("http://evil.example")'
     assert [row["id"] for row in rows] == ["'" + i if i == formula_id else i for i in ids]
@@ -302,7 +304,9 @@ def test_api_errors_are_shown_not_swallowed(server, watched):
     page.fill("#paste-text", cut)
     page.select_option("#paste-kind", "auto")
     page.click("#paste-form button[type=submit]")
-    expect(page.locator("#messages li.warning").first).to_contain_text(answer["feed"]["error"]["message"])
+    # the earlier loads' messages stay (each names its load); this one's is added after them
+    expect(page.locator("#messages li.warning", has_text=answer["feed"]["error"]["message"])).to_have_count(1)
+    expect(page.locator("#messages li.error").first).to_contain_text("the limit is 100000")
     show_all(page)
     assert set(row_ids(page)) == {result["id"] for result in scored}
 
@@ -364,3 +368,241 @@ def test_pasted_feed_xml_and_an_atom_file_go_through_the_feed_endpoint(server, w
     titles = page.locator("#items tbody button.open").all_text_contents()
     assert {result["title"] for result in answer["results"]} <= set(titles)
     assert "Library opening hours extended from March" in titles
+
+
+def big_jsonl(good: int = 1000) -> bytes:
+    lines = [json.dumps({"id": f"good-{i}", "text": f"The committee met on Tuesday, item {i}."}) for i in range(good)]
+    lines.append(json.dumps({"id": "too-big", "text": "word " * 30_000}))  # 150,000 characters: over the limit
+    lines.append("not json")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_one_refused_document_in_a_large_file_loses_only_itself(server, watched):
+    page = open_page(watched, server)
+    page.set_input_files("#file-input", files=[{"name": "big.jsonl", "mimeType": "application/x-ndjson",
+                                                "buffer": big_jsonl()}])
+    status = page.locator("#status")
+    final = "big.jsonl: 1000 items scored. 1 document refused (see below)."
+    expect(status).to_have_text(final, timeout=120_000)
+    messages = page.locator("#messages")
+    expect(messages.locator("li.error")).to_have_text(
+        "big.jsonl line 1001: text has 150000 characters; the limit is 100000: send a shorter document")
+    expect(messages.locator("li.warning")).to_contain_text("big.jsonl line 1002: not valid JSON")
+    show_all(page)
+    expect(page.locator("#items tbody tr")).to_have_count(1000)
+    page.wait_for_timeout(1000)  # no request still running overwrites the final status
+    expect(status).to_have_text(final)
+    assert_nothing_ran(watched)
+
+
+def test_clear_during_a_load_drops_its_answers_and_loads_keep_their_messages(server, watched):
+    page = open_page(watched, server)
+    bad = {"name": "mixed.jsonl", "mimeType": "application/x-ndjson",
+           "buffer": b'{"id": "ok", "text": "The committee met on Tuesday."}\nnot json\n'}
+    page.set_input_files("#file-input", files=[bad])
+    expect(page.locator("#status")).to_have_text("mixed.jsonl: 1 item scored.")
+    load_file(page, RSS, 5)  # a second load keeps the first one's messages
+    expect(page.locator("#messages")).to_contain_text("mixed.jsonl line 2: not valid JSON")
+
+    page.set_input_files("#file-input", files=[{"name": "big.jsonl", "mimeType": "application/x-ndjson",
+                                                "buffer": big_jsonl(600)}])
+    expect(page.locator("#status")).to_contain_text("Scoring big.jsonl")
+    page.click("#clear-items")
+    expect(page.locator("#messages li")).to_have_count(0)
+    paste(page, "The library opens at nine on Saturdays.", kind="text")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+    show_all(page)
+    assert row_ids(page) == ["pasted text 1"]  # nothing of big.jsonl came back after the clear
+    expect(page.locator("#status")).to_have_text("pasted text 1: 1 item scored.")
+    assert page.locator("#messages li").count() == 0
+
+
+def test_the_model_threshold_is_used_exactly_and_sent_so_flagged_agrees(server, watched):
+    page = watched.page
+    results = {str(r["id"]): r for r in jsonl_results(server)}
+    # a triage threshold with more decimals than the slider's step, exactly one item's score
+    chosen = sorted(results.values(), key=lambda r: r["sensationalism"])[2]
+    threshold = chosen["sensationalism"]
+    assert round(threshold, 3) != threshold or round(threshold, 2) != threshold
+
+    def model(route):
+        answer = route.fetch().json()
+        answer["thresholds"]["triage"]["threshold"] = threshold
+        route.fulfill(json=answer)
+
+    page.route("**/v1/model", model)
+    sent = []
+    page.on("request", lambda request: sent.append(request.post_data_json) if "/v1/score" in request.url else None)
+    open_page(watched, server)
+    expect(page.locator("#threshold-value")).to_have_text(str(threshold))
+    load_file(page, JSONL, 6)
+    assert sent and all(body["options"]["threshold"] == threshold for body in sent)
+    ids = set(row_ids(page))
+    assert ids == {i for i, r in results.items() if r["sensationalism"] >= threshold}
+    assert str(chosen["id"]) in ids  # the item exactly at the threshold is shown
+    for row in page.locator("#items tbody tr").all():
+        score = results[row.get_attribute("data-id")]["sensationalism"]
+        expect(row.locator("td.flag")).to_have_text("yes" if score >= threshold else "no")
+    page.locator(f"#items tbody tr[data-id='{chosen['id']}'] button.open").click()
+    expect(page.locator("#item-meta")).to_contain_text(f"flagged at threshold {threshold}")
+    page.keyboard.press("Escape")
+
+    # the hidden items are said, with a way to show them and a way back
+    hidden = len(results) - len(ids)
+    note = page.locator("#hidden-note")
+    expect(note).to_be_visible()
+    expect(page.locator("#hidden-text")).to_have_text(f"{hidden} items below the {threshold} threshold hidden")
+    expect(page.locator("#reset-threshold")).to_be_hidden()
+    page.click("#show-all")
+    expect(page.locator("#items tbody tr")).to_have_count(len(results))
+    expect(page.locator("#threshold-value")).to_have_text("0.00")
+    expect(page.locator("#show-all")).to_be_hidden()
+    page.click("#reset-threshold")
+    expect(page.locator("#items tbody tr")).to_have_count(len(ids))
+    expect(page.locator("#threshold-value")).to_have_text(str(threshold))
+    expect(note).to_be_visible()
+    expect(page.locator("#reset-threshold")).to_be_hidden()
+
+
+def test_a_file_that_is_not_utf8_is_read_as_windows_1252_with_a_warning(server, watched):
+    page = open_page(watched, server)
+    text = "Caf\u00e9 owners were furious \u2013 a disgraceful fiasco, critics said."
+    page.set_input_files("#file-input", files=[{"name": "latin.txt", "mimeType": "text/plain",
+                                                "buffer": text.encode("windows-1252")}])
+    expect(page.locator("#status")).to_have_text("latin.txt: 1 item scored.")
+    expect(page.locator("#messages li.warning")).to_contain_text("latin.txt is not valid UTF-8: it was read as windows-1252")
+    show_all(page)
+    page.locator("#items tbody button.open").first.click()
+    expect(page.locator("#item-body")).to_contain_text(text)
+    page.keyboard.press("Escape")
+
+    # a feed file in ISO-8859-1, as its XML declaration says: decoded as declared, no warning
+    feed = ("<?xml version='1.0' encoding='iso-8859-1'?><rss version='2.0'><channel><title>t</title>"
+            "<item><guid>latin-feed</guid><title>Caf\u00e9 news</title><description>Caf\u00e9 opens at nine."
+            "</description></item></channel></rss>")
+    page.set_input_files("#file-input", files=[{"name": "latin.rss", "mimeType": "application/rss+xml",
+                                                "buffer": feed.encode("iso-8859-1")}])
+    expect(page.locator("#status")).to_have_text("latin.rss: 1 item scored.")
+    expect(page.locator("#items tbody button.open", has_text="Caf\u00e9 news")).to_have_count(1)
+    expect(page.locator("#messages li")).to_have_count(1)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Use the <p> element for paragraphs, said the style guide.", "text"),
+    ("Shocking: <b>never</b> seen before", "text"),
+    ("  <p>A paragraph of <em>HTML</em>.</p>", "html"),
+    ("Saved page\n<!DOCTYPE html><html><body><p>Hi</p></body></html>", "html"),
+    ("<?xml version='1.0'?>\n<!-- a comment -->\n<rss version='2.0'><channel><title>x</title></channel></rss>", "feed"),
+    ("<div>Our <rss> reader broke</div>", "html"),
+])
+def test_auto_detect_reads_html_only_when_it_looks_like_a_page(server, watched, text, kind):
+    page = open_page(watched, server)
+    kinds = page.evaluate("""async (text) => {
+        const { detectPasteKind } = await import('/static/triage-load.js');
+        return detectPasteKind(text);
+    }""", text)
+    assert kinds == kind
+
+
+def test_enter_on_a_filter_does_not_open_and_the_selection_follows_a_re_sort(server, watched):
+    page = open_page(watched, server)
+    load_file(page, RSS, 5)
+    show_all(page)
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    selected = page.locator("#items tbody tr[aria-selected=true]")
+    chosen = selected.get_attribute("data-id")
+    page.focus("#flagged-only")
+    page.keyboard.press("Enter")
+    expect(page.locator("#item-view")).to_be_hidden()
+    page.focus("#threshold")
+    page.keyboard.press("Enter")
+    expect(page.locator("#item-view")).to_be_hidden()
+
+    page.click("#items thead th[data-key=title] button")  # re-sort: the same item stays selected
+    expect(selected).to_have_attribute("data-id", chosen)
+    ids = row_ids(page)
+    at = ids.index(chosen)
+    page.locator("h1").click()
+    page.keyboard.press("k" if at == len(ids) - 1 else "j")
+    expect(selected).to_have_attribute("data-id", ids[at - 1] if at == len(ids) - 1 else ids[at + 1])
+
+
+def test_titles_sort_numerically_and_csv_defuses_formulas_after_leading_spaces(server, watched):
+    page = open_page(watched, server)
+    for text in ("Report 10 on the harbour", "report 2 on the harbour", "Report 9 on the harbour"):
+        paste(page, text, kind="text")
+    show_all(page)
+    page.click("#items thead th[data-key=title] button")
+    assert page.locator("#items tbody button.open").all_text_contents() == [
+        "report 2 on the harbour", "Report 9 on the harbour", "Report 10 on the harbour"]
+    csv_text = page.evaluate("""async () => {
+        const { toCsv } = await import('/static/triage-export.js');
+        const item = (id, title) => ({id, shownTitle: title, url: null, score: 0.5, flagged: false, threshold: 0.5,
+                                      result: {junk_block: null}, paragraphCount: 1, source: 's'});
+        return toCsv([item('  =1+2', ' \\n@SUM(A1)'), item('-3', 'plain')]);
+    }""")
+    assert csv_text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(csv_text[1:], newline="")))
+    assert [row["id"] for row in rows] == ["'  =1+2", "'-3"]
+    assert rows[0]["title"] == "' \n@SUM(A1)" and rows[1]["title"] == "plain"
+
+
+def test_adjacent_marks_of_one_weight_are_merged_and_bidi_is_isolated(server, watched):
+    page = open_page(watched, server)
+    texts = page.evaluate("""async () => {
+        const { itemBody } = await import('/static/triage-item.js');
+        const text = '\\u{1F1FA}\\u{1F1F8} Shocking!';
+        const item = {text, result: {junk_block: null, paragraphs: [{kind: 'article', start: 0, end: text.length,
+            sensationalism: 0.9, highlights: [{start: 0, end: 2, weight: 0.7}, {start: 2, end: 4, weight: 0.7},
+                                              {start: 5, end: 13, weight: 0.9}]}]}};
+        const [node] = itemBody(item);
+        return [...node.querySelectorAll('mark')].map((mark) => mark.textContent);
+    }""")
+    assert texts == ["\U0001F1FA\U0001F1F8", "Shocking"]
+    load_file(page, JSONL, 6)
+    show_all(page)
+    page.locator("#items tbody tr[data-id='homoglyph'] button.open").click()
+    for selector in ("#items tbody button.open", "#items tbody .source", "#item-title", "#item-meta", "#item-body .para"):
+        assert page.locator(selector).first.evaluate("e => getComputedStyle(e).unicodeBidi") in ("isolate", "plaintext")
+
+
+def test_an_item_that_cannot_be_rendered_says_so(server, watched):
+    page = watched.page
+
+    def broken(route):
+        answer = route.fetch().json()
+        answer["results"][0]["paragraphs"][0]["highlights"] = None
+        route.fulfill(json=answer)
+
+    page.route("**/v1/score", broken)
+    open_page(watched, server)
+    paste(page, SEED["input"], kind="text")
+    show_all(page)
+    page.locator("#items tbody button.open").first.click()
+    expect(page.locator("#item-body .render-error")).to_contain_text("This item could not be shown")
+    expect(page.locator("#messages li.error")).to_contain_text("could not be shown")
+
+
+def test_a_failed_request_stops_the_load_but_keeps_the_batches_already_scored(server, watched):
+    page = watched.page
+    calls = []
+
+    def failing_after_two(route):
+        calls.append(route.request.url)
+        if len(calls) <= 2:
+            route.continue_()
+        else:
+            route.fulfill(status=503, json={"error": {"code": "unavailable", "message": "the server is busy"}})
+
+    page.route("**/v1/score", failing_after_two)
+    open_page(watched, server)
+    lines = [json.dumps({"id": f"doc-{i}", "text": f"The council met on Monday, item {i}."}) for i in range(200)]
+    page.set_input_files("#file-input", files=[{"name": "many.jsonl", "mimeType": "application/x-ndjson",
+                                                "buffer": "\n".join(lines).encode()}])
+    status = page.locator("#status")
+    expect(status).to_have_text("many.jsonl: 128 items scored. Stopped early: the rest was not scored (see below).")
+    expect(page.locator("#messages li.error")).to_have_text("many.jsonl: the server is busy (unavailable)")
+    show_all(page)
+    expect(page.locator("#items tbody tr")).to_have_count(128)
