@@ -26,6 +26,7 @@ description HTML. An item's id is its guid, else its link, else its position.
 from __future__ import annotations
 
 import html
+import html.entities
 import io
 import re
 from dataclasses import dataclass
@@ -51,6 +52,8 @@ _WEB_LINK = re.compile(r"https?://\S+\Z", re.IGNORECASE)
 _ADDRESS = re.compile(rb"\s*(?:(?:https?|feed|file|ftp)://|/)\S*\s*\Z", re.IGNORECASE)
 _UTF8_HEADERS = {"content-type": "application/xml; charset=utf-8"}
 UTF8_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+_HTML_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _TEXT_DECLARATION = re.compile(r"(\s*)<\?xml\s[^>]*\?>")
 _DECLARED_ENCODING = re.compile(r"""\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z][\w.:-]{0,39})["']""")
 _BOMS = (("utf-8", b"\xef\xbb\xbf"), ("utf-32-le", b"\xff\xfe\x00\x00"), ("utf-32-be", b"\x00\x00\xfe\xff"),
@@ -151,11 +154,26 @@ def with_item_text(line: dict, item: FeedItem) -> dict:
 def _to_utf8(data: bytes, encoding: str | None) -> bytes:
     """The feed decoded (given encoding, else BOM, else byte signature and declaration, else UTF-8, else
     windows-1252) and re-encoded as UTF-8, its declaration replaced on the same line."""
-    text = _decode(data, encoding)
+    text = _HTML_ENTITY.sub(_numeric_reference, _decode(data, encoding))
     declaration = _TEXT_DECLARATION.match(text)
     if declaration:
         text = declaration.group(1) + UTF8_DECLARATION + text[declaration.end():]
     return text.encode("utf-8", "replace")
+
+
+def _numeric_reference(match: re.Match) -> str:
+    """`&nbsp;` -> `&#160;`: HTML's named entities are undefined in XML, and feeds are full of them.
+
+    Without this, one `&nbsp;` makes the whole feed not well-formed: feedparser falls back to its loose
+    parser and the feed is reported as malformed although nothing is wrong with it for a reader. The
+    five entities XML defines are left alone. (In a CDATA section the reference stays literal text, and
+    the HTML mode or the entity decoding of tagless text reads it as the same character.)
+    """
+    name = match.group(1)
+    code_points = None if name in _XML_ENTITIES else html.entities.html5.get(name + ";")
+    if code_points is None:
+        return match.group(0)
+    return "".join(f"&#{ord(c)};" for c in code_points)
 
 
 def _decode(data: bytes, encoding: str | None) -> str:

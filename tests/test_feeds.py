@@ -206,3 +206,16 @@ def test_feeds_are_sniffed_by_their_root_element(name, head, kind):
     from classifier.cli import sniff_format
 
     assert sniff_format(name, head) == kind
+
+
+def test_html_named_entities_do_not_make_a_feed_malformed():
+    feed = parse_feed(b'<rss version="2.0"><channel><title>A&nbsp;wire</title><item><guid>e</guid>'
+                      b'<title>Vote &mdash; result</title><description>The vote passed&nbsp;7&ndash;2 &amp; '
+                      b'ended &hellip;</description></item></channel></rss>')
+    assert feed.error is None and feed.title == "A\u00a0wire"
+    (item,) = feed.items
+    assert item.title == "Vote \u2014 result"
+    assert item.document == {"text": "The vote passed\u00a07\u20132 & ended \u2026"}
+    # an unknown name is still an error, as it is in XML
+    assert parse_feed(b'<rss version="2.0"><channel><item><title>a &bogus; b</title></item></channel>'
+                      b'</rss>').error.code == "malformed_feed"
