@@ -1,6 +1,7 @@
 """`score`: documents in, one JSON line per document out.
 
-    score [--input-format auto|text|html|jsonl|feed] [--threshold T] [--clean] [PATH ...]
+    score [--input-format auto|text|html|jsonl|feed] [--threshold T] [--clean]
+          [--max-chars N] [--time-budget S] [PATH ...]
 
 No PATH, or `-`, reads standard input. jsonl input is one object a line with
 `id` and `text` (or `html`); other fields are copied to the output unless
@@ -9,6 +10,10 @@ per file, with `id` = the path. feed input is an RSS or Atom file: one
 document per item, with `id` = its guid or link, its `title` and `url`, and
 `text`, the text its offsets point into. A feed that is not well-formed gets an
 error line after the items that could be recovered.
+
+Every input line of jsonl gets exactly one output line, in order, whatever it
+holds. A document over --max-chars, or one that takes more than --time-budget
+seconds, gets an error line; memory stays bounded by those limits.
 
 Exit codes: 0 every record scored; 1 at least one record got an error line;
 2 usage error (bad option, or the model cannot be loaded).
@@ -28,7 +33,7 @@ from itertools import islice
 from . import __version__
 from .feeds import item_error, parse_feed, with_item_text
 from .model import ModelError, default_model
-from .scoring import InputError, ScoringConfig, result_line, score_documents
+from .scoring import TIME_BUDGET_DEFAULT, InputError, ScoringConfig, result_line, score_documents
 
 EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 # Records are scored in batches of this many; past the first batch, batches
@@ -38,6 +43,10 @@ BATCH_SIZE = 64
 WINDOW_BATCHES_PER_JOB = 4
 # Bytes read before guessing the input format.
 SNIFF_BYTES = 4096
+# Characters one document may have, by default: ten times the service's limit, far beyond any article.
+MAX_CHARS_DEFAULT = 1_000_000
+# A feed file is refused past this many bytes (about 100,000 items of teaser length).
+MAX_FEED_BYTES = 64 * 1024 * 1024
 _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article")
 # What may come before a document's first element, as (opening, closing); a DOCTYPE with an internal
 # subset ends at "]>", which a feed never needs.
@@ -57,10 +66,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threshold", type=float, default=None, metavar="T",
                         help="flag documents scoring at least T (0..1; default: the model's)")
     parser.add_argument("--clean", action="store_true", help="add clean_text: the text without the junk block")
+    parser.add_argument("--max-chars", type=int, default=MAX_CHARS_DEFAULT, metavar="N",
+                        help="give an error line for documents over N characters, without reading them whole "
+                             f"(default: {MAX_CHARS_DEFAULT})")
+    parser.add_argument("--time-budget", type=float, default=TIME_BUDGET_DEFAULT, metavar="S",
+                        help="give an error line for a document that takes more than S seconds "
+                             f"(default: {TIME_BUDGET_DEFAULT:g})")
     parser.add_argument("--version", action="version", version=f"lurid {__version__}")
     args = parser.parse_args(argv)
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
         parser.error(f"--threshold must be between 0 and 1, got {args.threshold}")
+    if args.max_chars < 1:
+        parser.error(f"--max-chars must be at least 1, got {args.max_chars}")
+    if not args.time_budget > 0:  # also refuses nan
+        parser.error(f"--time-budget must be a positive number of seconds, got {args.time_budget}")
     return args
 
 
@@ -127,8 +146,7 @@ def error_record(record_id, code: str, message: str) -> dict:
 def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
     """Parsed input records (or their errors) to output objects, in order. Never raises on bad input."""
     inputs = [record["_input"] for record in records if "_input" in record]
-    scored = iter(score_documents(default_model(), [{"text": f.get("text"), "html": f.get("html")} for f in inputs],
-                                  config))
+    scored = iter(_score_inputs([{"text": f.get("text"), "html": f.get("html")} for f in inputs], config))
     outputs = []
     for record in records:
         if "_input" not in record:
@@ -140,6 +158,31 @@ def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
             output = with_item_text(output, record["_feed_item"])  # the offsets point into it
         outputs.append(output)
     return outputs
+
+
+def _score_inputs(documents: list[dict], config: ScoringConfig) -> list:
+    """score_documents, and if it fails on something unforeseen, one document at a time.
+
+    A bug that a strange record triggers then costs that record an `internal_error` line, not the whole run.
+    """
+    try:
+        return score_documents(default_model(), documents, config)
+    except Exception:  # noqa: BLE001 - anything unforeseen; each record is retried alone below
+        if len(documents) == 1:
+            return [_internal_error()]
+    outcomes = []
+    for document in documents:
+        try:
+            outcomes.extend(score_documents(default_model(), [document], config))
+        except Exception:  # noqa: BLE001
+            outcomes.append(_internal_error())
+    return outcomes
+
+
+def _internal_error() -> InputError:
+    kind = sys.exc_info()[0].__name__
+    return InputError("internal_error", f"lurid failed on this record ({kind}); the others were scored. "
+                      "Please report it with the record")
 
 
 def score_batch_lines(records: list[dict], config: ScoringConfig) -> list[tuple[str, bool]]:
@@ -162,22 +205,46 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def lines_of(chunks):
-    """Split a stream of byte chunks into lines (each keeps its newline)."""
+class LineTooLong(bytes):
+    """What `lines_of` yields in place of a line over its limit: the line's first bytes, for its id."""
+
+
+def lines_of(chunks, limit: int | None = None):
+    """Split a stream of byte chunks into lines (each keeps its newline).
+
+    A line longer than `limit` bytes is not kept whole: its first `limit`
+    bytes come out as a `LineTooLong` and the rest is read and dropped, so
+    memory stays bounded whatever the input.
+    """
     pending = b""
+    skipping = False  # inside a line already reported as too long
     for chunk in chunks:
         pending += chunk
         *complete, pending = pending.split(b"\n")
         for line in complete:
-            yield line + b"\n"
-    if pending:
+            if skipping:
+                skipping = False
+            elif limit is not None and len(line) > limit:
+                yield LineTooLong(line[:limit])
+            else:
+                yield line + b"\n"
+        if limit is not None and len(pending) > limit:
+            if not skipping:
+                yield LineTooLong(pending[:limit])
+                skipping = True
+            pending = b""
+    if pending and not skipping:
         yield pending
 
 
-def jsonl_records(stream, source: str):
+def jsonl_records(stream, source: str, max_chars: int | None = None):
     """Parse a JSONL byte stream: one record, or one error, per line."""
     for number, raw in enumerate(stream, 1):
         where = f"{source}:{number}"
+        if isinstance(raw, LineTooLong):
+            yield error_record(None, "too_large", f"{where}: the line is over {len(raw)} bytes, more than a record "
+                               f"of {max_chars} characters can take (--max-chars); it was skipped")
+            continue
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as error:
@@ -200,6 +267,11 @@ def jsonl_records(stream, source: str):
         yield {"_input": fields}
 
 
+def line_limit(max_chars: int) -> int:
+    """Bytes a JSONL line may have: a record at the character limit, every character written as a \\u escape."""
+    return 6 * max_chars + 65536
+
+
 def file_record(name: str, data: bytes, kind: str) -> dict:
     try:
         # a byte-order mark stays in the text, so offsets match the file as sent
@@ -209,7 +281,7 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
     return {"_input": {"id": name, kind: content}}
 
 
-def feed_records(name: str, data: bytes):
+def feed_records(name: str, data: bytes, max_chars: int | None = None):
     """One record per feed item, then an error line if the feed broke part-way."""
     try:
         feed = parse_feed(data, source=name)
@@ -217,7 +289,7 @@ def feed_records(name: str, data: bytes):
         yield error_record(name, error.code, f"{name}: {error.message}")
         return
     for item in feed.items:
-        problem = item_error(item)
+        problem = item_error(item, max_chars)
         if problem is not None:
             yield error_record(item.id, problem.code, f"{name}: {problem.message}")
             continue
@@ -227,8 +299,8 @@ def feed_records(name: str, data: bytes):
         yield error_record(name, feed.error.code, f"{name}: {feed.error.message}")
 
 
-def input_records(paths: list[str], input_format: str, stdin):
-    """Every input record in order, from files or stdin."""
+def input_records(paths: list[str], input_format: str, stdin, max_chars: int = MAX_CHARS_DEFAULT):
+    """Every input record in order, from files or stdin; no more than a document's limit is read into memory."""
     for path in paths or ["-"]:
         name = "-" if path == "-" else path
         if path == "-" and stdin is None:
@@ -248,12 +320,19 @@ def input_records(paths: list[str], input_format: str, stdin):
                 continue
             kind = sniff_format(name, head) if input_format == "auto" else input_format
             if kind == "jsonl":
-                yield from jsonl_records(lines_of(itertools.chain([head], iter(lambda: stream.read(1 << 16), b""))),
-                                         name)
+                chunks = itertools.chain([head], iter(lambda: stream.read(1 << 16), b""))
+                yield from jsonl_records(lines_of(chunks, line_limit(max_chars)), name, max_chars)
+                continue
+            # a UTF-8 character is at most 4 bytes: past that, the document is surely over the limit
+            limit = MAX_FEED_BYTES if kind == "feed" else 4 * max_chars
+            data = head + stream.read(limit + 1 - len(head)) if len(head) <= limit else head
+            if len(data) > limit:
+                yield error_record(name, "too_large", f"{name}: over {limit} bytes, more than "
+                                   + ("a feed may have" if kind == "feed" else f"{max_chars} characters (--max-chars)"))
             elif kind == "feed":
-                yield from feed_records(name, head + stream.read())
+                yield from feed_records(name, data, max_chars)
             else:
-                yield file_record(name, head + stream.read(), kind)
+                yield file_record(name, data, kind)
 
 
 def serialise(output: dict) -> str:
@@ -307,7 +386,8 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
     except ModelError as error:
         print(f"score: {error}", file=stderr)
         return EXIT_USAGE
-    config = ScoringConfig(threshold=args.threshold, clean=args.clean)
+    config = ScoringConfig(threshold=args.threshold, clean=args.clean, max_chars=args.max_chars,
+                           time_budget=args.time_budget)
     try:
         jobs = max(int(os.environ.get("LURID_JOBS") or os.cpu_count() or 1), 1)
     except ValueError:
@@ -319,7 +399,8 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
 
         progress = tqdm(unit="doc", file=stderr, desc=f"lurid {model.version}")
     failed = False
-    for batch in scored_batches(input_records(args.paths, args.input_format, stdin), config, jobs):
+    records = input_records(args.paths, args.input_format, stdin, args.max_chars)
+    for batch in scored_batches(records, config, jobs):
         for line, is_error in batch:
             failed = failed or is_error
             stdout.write(line + "\n")

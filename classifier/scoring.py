@@ -6,6 +6,7 @@ input, call it, and serialise each outcome with `result_line`.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -19,6 +20,11 @@ from .text import Document, split_text
 # Paragraphs shorter than this many words (headings, labels) count for little
 # in the document score: their score says little about the article's tone.
 SHORT_PARAGRAPH_WORDS = 6
+# Seconds one document may take, by default (see ScoringConfig.time_budget). The worst input measured at
+# the service's 100,000-character limit (one word a line) takes about 3 s on one core (docs/reliability.md).
+TIME_BUDGET_DEFAULT = 10.0
+# The clock the budget is measured on; tests replace it.
+clock = time.monotonic
 
 
 class InputError(ValueError):
@@ -38,10 +44,18 @@ class ScoringConfig:
     highlights: bool = True
     clean: bool = False
     max_chars: int | None = None  # refuse documents longer than this
+    # Seconds of work one document may cost, None for no limit. It is checked between steps: after the
+    # document is parsed, after the batch's model calls (their time shared out by paragraph count), and
+    # before each paragraph's highlights. No single step is unbounded, because the input size is
+    # (max_chars, and the service's body limit). A document over budget gets `time_budget_exceeded`.
+    time_budget: float | None = None
 
     def __post_init__(self):
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise InputError("invalid_threshold", f"threshold must be between 0 and 1, got {self.threshold}")
+        if self.time_budget is not None and not self.time_budget > 0:
+            raise InputError("invalid_time_budget", f"time_budget must be a positive number of seconds, "
+                             f"got {self.time_budget}")
 
 
 @dataclass(frozen=True)
@@ -173,33 +187,57 @@ def score_documents(model: LuridModel, documents: list[dict],
     document: that is where the time goes.
     """
     parsed: list[Document | InputError] = []
+    spent: list[float] = []  # seconds charged to each document so far
     for item in documents:
+        started = clock()
         try:
             parsed.append(parse_document(item.get("text"), item.get("html"), config.max_chars))
         except InputError as error:
             parsed.append(error)
+        spent.append(clock() - started)
+    parsed = [_within_budget(d, cost, config.time_budget) for d, cost in zip(parsed, spent)]
     good = [d for d in parsed if isinstance(d, Document)]
     texts = [p.text for d in good for p in d.paragraphs]
+    started = clock()
     if texts:
         features = model.loaded.features(texts)
         probabilities = model.loaded.calibrate(model.loaded.classifier_.decision_function(features))
     else:
         features, probabilities = None, np.zeros(0)
     blocks = model.junk.find_many([(d.paragraphs, d.source == "html") for d in good])
+    per_paragraph = (clock() - started) / max(len(texts), 1)
 
     results: list[DocumentScore | InputError] = []
     position = 0
     good_blocks = iter(blocks)
-    for document in parsed:
+    for document, cost in zip(parsed, spent):
         if isinstance(document, InputError):
             results.append(document)
             continue
         count = len(document.paragraphs)
         rows = range(position, position + count)
         position += count
-        results.append(_document_result(model, config, document, next(good_blocks),
-                                        probabilities[rows.start:rows.stop], features, rows))
+        block = next(good_blocks)
+        deadline = None
+        if config.time_budget is not None:
+            deadline = clock() + config.time_budget - cost - per_paragraph * count
+        try:
+            results.append(_document_result(model, config, document, block,
+                                            probabilities[rows.start:rows.stop], features, rows, deadline))
+        except InputError as error:
+            results.append(error)
     return results
+
+
+def _within_budget(document: Document | InputError, cost: float, budget: float | None) -> Document | InputError:
+    if budget is None or isinstance(document, InputError) or cost <= budget:
+        return document
+    return _over_budget(budget)
+
+
+def _over_budget(budget: float) -> InputError:
+    return InputError("time_budget_exceeded", f"scoring this document took more than its time budget of "
+                      f"{budget:g} s; send it in smaller parts")
 
 
 class _Row(NamedTuple):
@@ -215,12 +253,14 @@ def _row(matrix, i: int) -> _Row:
 
 
 def _document_result(model: LuridModel, config: ScoringConfig, document: Document, block,
-                     probabilities, features, rows) -> DocumentScore:
+                     probabilities, features, rows, deadline: float | None = None) -> DocumentScore:
     paragraphs = document.paragraphs
     threshold = model.default_threshold if config.threshold is None else config.threshold
     junk_start = block.first_paragraph if block else len(paragraphs)
     scored = []
     for i, (paragraph, row) in enumerate(zip(paragraphs, rows)):
+        if deadline is not None and clock() > deadline:
+            raise _over_budget(config.time_budget)
         highlights = ()
         if config.highlights:
             found = model.loaded.explain(paragraph.text, _row(features, row))

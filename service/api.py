@@ -6,7 +6,7 @@ Scoring and the shape of each result live in `classifier/` (shared with the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -22,6 +22,7 @@ from .errors import ApiError
 from .metrics import ServiceMetrics
 from .openapi import openapi_document
 from .payload import parse_feed_request, parse_json_body, parse_score_request
+from .requestlog import count_documents
 
 blueprint = Blueprint("api", __name__)
 
@@ -70,7 +71,15 @@ def score():
     require_json()
     lurid = state()
     scoring = parse_score_request(parse_json_body(read_body(lurid.config.max_body_bytes)), lurid.config)
-    outcomes = score_documents(lurid.model, list(scoring.documents), scoring.scoring)
+    count_documents(len(scoring.documents))
+    outcomes = score_documents(lurid.model, list(scoring.documents),
+                               replace(scoring.scoring, time_budget=lurid.config.time_budget))
+    for index, outcome in enumerate(outcomes):
+        # the request was checked whole, so the only error left is a document that ran out of time
+        if isinstance(outcome, InputError):
+            where = f"documents[{index}]" if scoring.batch else "the document"
+            raise ApiError(503, outcome.code, f"{where}: {outcome.message}, or retry later",
+                           headers={"Retry-After": "1"})
     results = [result_line(record_id, outcome) for record_id, outcome in zip(scoring.ids, outcomes)]
     if scoring.utf16:
         results = [to_utf16_offsets(result, document.get("text", ""))
@@ -98,9 +107,11 @@ def feed():
         if error.code == "too_many_documents":
             raise ApiError(422, error.code, f"{error.message} (LURID_MAX_FEED_ITEMS)") from None
         raise ApiError(400, error.code, error.message) from None
+    count_documents(len(parsed.items))
     problems = [item_error(item, lurid.config.max_document_chars) for item in parsed.items]
     scorable = [item for item, problem in zip(parsed.items, problems) if problem is None]
-    outcomes = iter(score_documents(lurid.model, [item.document for item in scorable], asked.scoring))
+    outcomes = iter(score_documents(lurid.model, [item.document for item in scorable],
+                                    replace(asked.scoring, time_budget=lurid.config.time_budget)))
     results = []
     for item, problem in zip(parsed.items, problems):
         result = with_item_text(result_line(item.id, problem or next(outcomes), {"title": item.title,

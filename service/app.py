@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 
-from flask import Flask
+from flask import Flask, request
 from flask_cors import CORS
 
 from classifier.model import default_model, load_model
@@ -25,6 +25,7 @@ from .config import ServiceConfig
 from .errors import register_error_handlers
 from .metrics import install_metrics
 from .page import blueprint as page_blueprint
+from .requestlog import install_request_log
 
 # Browser-extension origins are always allowed: the extension is the main client.
 # Chrome (and Edge) extension ids are 32 letters a-p; Firefox uses a per-install UUID.
@@ -41,6 +42,27 @@ def allowed_origins(config: ServiceConfig) -> list[re.Pattern]:
     return [*EXTENSION_ORIGINS, *(re.compile(re.escape(origin) + r"\Z") for origin in config.allowed_origins)]
 
 
+def install_rate_limit(app: Flask, config: ServiceConfig) -> None:
+    """At most `config.rate_limit` requests per client address on `/v1/` (off when None).
+
+    The page, probes, metrics and preflights are not counted. Over the limit,
+    the answer is a JSON 429 with `Retry-After`. With the default in-memory
+    storage each worker process counts on its own, so with N workers a client
+    may get up to N times the rate; `LURID_RATE_LIMIT_STORAGE` (a `limits`
+    storage URI such as redis://host:6379) shares one count.
+    """
+    if config.rate_limit is None:
+        return
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    # an application limit: one count per client over every /v1/ endpoint, not one per route
+    Limiter(get_remote_address, app=app, application_limits=[config.rate_limit], headers_enabled=True,
+            storage_uri=config.rate_limit_storage, key_prefix="lurid",
+            application_limits_exempt_when=lambda: request.method == "OPTIONS"
+            or not request.path.startswith("/v1/"))
+
+
 def create_app(config: ServiceConfig | None = None) -> Flask:
     config = config or ServiceConfig.from_env(os.environ)
     # default_model() is cached: one load per process, whatever the number of apps built
@@ -52,9 +74,11 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     app.url_map.merge_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # results keep the CLI's field order: id first
-    metrics = install_metrics(app)  # first, so that it times the other hooks too
+    install_request_log(app, config.log_requests)  # first: every later hook's refusal is logged with its id
+    metrics = install_metrics(app)  # then the timer, so that it times the other hooks too
     app.extensions["lurid"] = ServiceState(config=config, model=model, metrics=metrics)
     require_api_keys(app, config.api_keys)
+    install_rate_limit(app, config)
     CORS(app, resources={r"/v1/*": {"origins": allowed_origins(config)}},
          allow_headers=["Content-Type", "Authorization"], methods=["GET", "POST", "OPTIONS"],
          max_age=PREFLIGHT_MAX_AGE)

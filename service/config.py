@@ -21,6 +21,8 @@ MAX_DOCUMENT_CHARS_DEFAULT = 100_000
 MAX_DOCUMENTS_DEFAULT = 64
 # A feed is scored in one request; 500 feed items (summaries, mostly) take a few seconds on one core.
 MAX_FEED_ITEMS_DEFAULT = 500
+# Seconds one document may take (classifier.scoring.TIME_BUDGET_DEFAULT; docs/reliability.md).
+TIME_BUDGET_DEFAULT = 10.0
 
 
 class ConfigError(ValueError):
@@ -47,6 +49,12 @@ class ServiceConfig:
     allowed_origins: tuple[str, ...] = ()  # besides the browser-extension origins, always allowed
     api_keys: tuple[str, ...] = field(default=(), repr=False)  # never printed, never logged
     model_path: str | None = None  # None: the packaged model
+    time_budget: float = TIME_BUDGET_DEFAULT
+    # Requests per client on /v1/, in the `limits` notation ("60/minute", "10/second;500/hour"); None: off.
+    rate_limit: str | None = None
+    # Where the counts live: "memory://" counts per worker process; a shared store (redis://...) counts exactly.
+    rate_limit_storage: str = "memory://"
+    log_requests: bool = True  # one JSON line per request on stderr (never any document text)
 
     @classmethod
     def from_env(cls, environ) -> ServiceConfig:
@@ -64,6 +72,14 @@ class ServiceConfig:
         values["allowed_origins"] = _comma_list(environ.get("LURID_ALLOWED_ORIGINS", ""))
         values["api_keys"] = _comma_list(environ.get("LURID_API_KEYS", ""))
         values["model_path"] = environ.get("LURID_MODEL", "").strip() or None
+        if environ.get("LURID_TIME_BUDGET", "").strip():
+            values["time_budget"] = _positive_seconds("LURID_TIME_BUDGET", environ["LURID_TIME_BUDGET"])
+        if environ.get("LURID_RATE_LIMIT", "").strip():
+            values["rate_limit"] = _rate_limit("LURID_RATE_LIMIT", environ["LURID_RATE_LIMIT"])
+        if environ.get("LURID_RATE_LIMIT_STORAGE", "").strip():
+            values["rate_limit_storage"] = environ["LURID_RATE_LIMIT_STORAGE"].strip()
+        if environ.get("LURID_LOG_REQUESTS", "").strip():
+            values["log_requests"] = _switch("LURID_LOG_REQUESTS", environ["LURID_LOG_REQUESTS"])
         config = cls(**values)
         if config.port > 65535:
             raise ConfigError(f"LURID_PORT must be a port number (1-65535), got {config.port}")
@@ -78,6 +94,39 @@ def _positive_int(variable: str, raw: str) -> int:
     if value < 1:
         raise ConfigError(f"{variable} must be at least 1, got {value}")
     return value
+
+
+def _positive_seconds(variable: str, raw: str) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{variable} must be a number of seconds, got {raw!r}") from None
+    if not 0 < value < float("inf"):
+        raise ConfigError(f"{variable} must be a positive number of seconds, got {raw.strip()}")
+    return value
+
+
+def _rate_limit(variable: str, raw: str) -> str:
+    """A `limits` rate string, checked now so that a typo stops start-up rather than every request."""
+    from limits import parse_many
+
+    try:
+        rates = parse_many(raw.strip())
+    except ValueError:
+        rates = []
+    if not rates or any(rate.amount < 1 for rate in rates):
+        raise ConfigError(f"{variable} must be a rate such as '60/minute' or '10/second;500/hour', "
+                          f"got {raw.strip()!r}")
+    return raw.strip()
+
+
+def _switch(variable: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{variable} must be on or off, got {raw.strip()!r}")
 
 
 def _comma_list(raw: str) -> tuple[str, ...]:

@@ -190,11 +190,15 @@ def openapi_document(config: ServiceConfig) -> dict:
     protected = [{"bearerAuth": []}] if config.api_keys else []
     unauthorized = {"401": _error("missing or invalid API key")} if config.api_keys else {}
     other_errors = {"default": _error("any other error (404, 405, 500): the same JSON error object")}
+    limited = {"429": _error(f"over {config.rate_limit} requests from this client on /v1/; see Retry-After")} \
+        if config.rate_limit else {}
     return {
         "openapi": "3.1.0",
         "info": {"title": "lurid scoring service", "version": __version__,
                  "description": "Scores text for loaded, sensational language and finds appended junk-link "
-                                "blocks. Every error is `{\"error\": {\"code\", \"message\"}}`."},
+                                "blocks. Every error is `{\"error\": {\"code\", \"message\"}}`. Every answer carries an "
+                                "`X-Request-ID` header (the client's own, when it sent a short token), which "
+                                "the server's request log also records."},
         "paths": {
             "/v1/score": {"post": {
                 "summary": "Score one document or a batch",
@@ -210,6 +214,9 @@ def openapi_document(config: ServiceConfig) -> dict:
                                   f"{config.max_document_chars} characters"),
                     "415": _error("the body is not sent as application/json"),
                     "422": _error(f"more than {config.max_documents} documents"),
+                    **limited,
+                    "503": _error(f"a document took more than the time budget of {config.time_budget:g} s "
+                                  "(`time_budget_exceeded`, naming it); see Retry-After"),
                     **other_errors,
                 },
             }},
@@ -229,13 +236,14 @@ def openapi_document(config: ServiceConfig) -> dict:
                     "413": _error(f"body over {config.max_body_bytes} bytes"),
                     "415": _error("the body is not sent as application/json"),
                     "422": _error(f"a feed of more than {config.max_feed_items} items"),
+                    **limited,
                     **other_errors,
                 },
             }},
             "/v1/model": {"get": {
                 "summary": "The model card", "security": protected,
                 "responses": {"200": _json(_ref("ModelCard"), "version, training corpora, metrics, thresholds"),
-                              **unauthorized, **other_errors},
+                              **unauthorized, **limited, **other_errors},
             }},
             "/healthz": {"get": {"summary": "The process is alive",
                                  "responses": {"200": _json(_ref("Health"), "alive"), **other_errors}}},

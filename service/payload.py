@@ -31,6 +31,7 @@ class ScoreRequest:
     documents: tuple[dict, ...]  # each {"text": str} or {"html": str}
     scoring: ScoringConfig
     utf16: bool  # offsets in UTF-16 code units instead of code points
+    batch: bool = False  # sent as {"documents": [...]}
 
 
 def parse_json_body(data: bytes):
@@ -69,7 +70,7 @@ def parse_score_request(body, config: ServiceConfig) -> ScoreRequest:
         single = {key: value for key, value in body.items() if key != "options"}
         parsed = [parse_document(single, "", config.max_document_chars)]
     return ScoreRequest(ids=tuple(i for i, _ in parsed), documents=tuple(d for _, d in parsed),
-                        scoring=options[0], utf16=options[1])
+                        scoring=options[0], utf16=options[1], batch="documents" in body)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""The limits that bound a document's cost: time budget, characters, line length; and the CLI's fallback."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from classifier import cli, scoring
+from classifier.cli import LineTooLong, lines_of
+from classifier.scoring import InputError, ScoringConfig, score_documents
+
+ARTICLE = "The council met on Tuesday.\nA shocking, terrifying scandal erupted!\nThe vote was close."
+
+
+class FakeClock:
+    """Each reading advances by `step` seconds: work costs time in proportion to the clock readings it takes."""
+
+    def __init__(self, step: float):
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_documents_within_the_budget_are_scored_as_without_one(tiny_model, monkeypatch):
+    without = score_documents(tiny_model, [{"text": ARTICLE}], ScoringConfig())
+    monkeypatch.setattr(scoring, "clock", FakeClock(0.001))
+    within = score_documents(tiny_model, [{"text": ARTICLE}], ScoringConfig(time_budget=10.0))
+    assert within == without
+
+
+def test_a_document_over_budget_gets_an_error_and_the_others_are_scored(tiny_model, monkeypatch):
+    # the highlights loop reads the clock once a paragraph: 50 paragraphs cost 5 s on this clock
+    long = "\n".join(f"Paragraph {i} says the council met." for i in range(50))
+    monkeypatch.setattr(scoring, "clock", FakeClock(0.1))
+    outcomes = score_documents(tiny_model, [{"text": ARTICLE}, {"text": long}, {"text": ARTICLE}],
+                               ScoringConfig(time_budget=2.0))
+    assert isinstance(outcomes[1], InputError)
+    assert outcomes[1].code == "time_budget_exceeded"
+    assert "2 s" in outcomes[1].message
+    assert not isinstance(outcomes[0], InputError) and not isinstance(outcomes[2], InputError)
+
+
+def test_slow_parsing_alone_can_exceed_the_budget(tiny_model, monkeypatch):
+    monkeypatch.setattr(scoring, "clock", FakeClock(5.0))  # each step "takes" 5 s
+    (outcome,) = score_documents(tiny_model, [{"text": ARTICLE}], ScoringConfig(time_budget=1.0))
+    assert outcome.code == "time_budget_exceeded"
+
+
+@pytest.mark.parametrize("budget", [0, -1.0, float("nan")])
+def test_a_budget_must_be_positive(budget):
+    with pytest.raises(InputError, match="time_budget"):
+        ScoringConfig(time_budget=budget)
+
+
+def test_lines_over_the_limit_come_out_cut_and_flagged_and_the_rest_is_dropped():
+    chunks = [b"ab\ncdefgh", b"ijk\nxy", b"z\n", b"0123456789abc", b"def\nend"]
+    lines = list(lines_of(chunks, limit=5))
+    assert lines == [b"ab\n", b"cdefg", b"xyz\n", b"01234", b"end"]
+    assert [isinstance(line, LineTooLong) for line in lines] == [False, True, False, True, False]
+    assert list(lines_of(chunks)) == [b"ab\n", b"cdefghijk\n", b"xyz\n", b"0123456789abcdef\n", b"end"]
+
+
+def run_score(*args, stdin=b""):
+    completed = subprocess.run([sys.executable, "-m", "classifier.cli", *args], input=stdin,
+                               capture_output=True, timeout=300)
+    return completed.returncode, [json.loads(x) for x in completed.stdout.decode().splitlines()]
+
+
+def test_cli_gives_one_line_per_input_line_with_errors_for_the_oversized_ones():
+    # with --max-chars 1000 a line may have 6 x 1,000 + 65,536 bytes: "big" is read and refused by its
+    # length, "huge" (80,000 bytes) is not even kept in memory, so its id is unknown
+    records = [{"id": "ok", "text": "The council met."}, {"id": "big", "text": "word " * 400},
+               {"id": "huge", "text": "x" * 80_000}, {"id": "after", "text": "The vote was close."}]
+    stdin = "".join(json.dumps(r) + "\n" for r in records).encode()
+    code, lines = run_score("--max-chars", "1000", "--input-format", "jsonl", stdin=stdin)
+    assert code == 1
+    assert [line["id"] for line in lines] == ["ok", "big", None, "after"]
+    assert lines[1]["error"]["code"] == "too_large"
+    assert lines[2]["error"]["code"] == "too_large"
+    assert lines[2]["error"]["message"].startswith("-:3: the line is over 71536 bytes")
+    assert "error" not in lines[0] and "error" not in lines[3]
+
+
+def test_cli_refuses_an_oversized_text_file_without_reading_it_whole(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("The council met. " * 1000, encoding="utf-8")
+    code, lines = run_score("--max-chars", "100", str(path))
+    assert code == 1
+    assert lines == [{"id": str(path), "error": {"code": "too_large",
+                                                 "message": f"{path}: over 400 bytes, more than 100 characters "
+                                                            "(--max-chars)"}}]
+
+
+@pytest.mark.parametrize("option", [["--max-chars", "0"], ["--time-budget", "0"], ["--time-budget", "nan"]])
+def test_cli_refuses_bad_limits_as_usage_errors(option):
+    completed = subprocess.run([sys.executable, "-m", "classifier.cli", *option], input=b"",
+                               capture_output=True, timeout=300)
+    assert completed.returncode == 2
+    assert option[0] in completed.stderr.decode()
+
+
+def test_an_unforeseen_failure_costs_only_the_record_that_caused_it(monkeypatch):
+    real = scoring.score_documents
+
+    def fragile(model, documents, config=ScoringConfig()):
+        if any("trigger" in (d.get("text") or "") for d in documents):
+            raise RuntimeError("a bug")
+        return real(model, documents, config)
+
+    monkeypatch.setattr(cli, "score_documents", fragile)
+    records = [{"_input": {"id": i, "text": text}} for i, text in
+               enumerate(["The council met.", "trigger the bug", "The vote was close."])]
+    outputs = cli.score_batch(records, ScoringConfig())
+    assert [o["id"] for o in outputs] == [0, 1, 2]
+    assert outputs[1]["error"]["code"] == "internal_error"
+    assert "RuntimeError" in outputs[1]["error"]["message"]
+    assert "error" not in outputs[0] and "error" not in outputs[2]
