@@ -1,6 +1,7 @@
 # The lurid scoring service. Build: docker build -t lurid .   Run: docker run -p 8000:8000 lurid
 # The install steps are the ones `make install` runs (venv, upgrade pip, editable install), without the
-# test extra. The model is package data (classifier/models/), so it is baked into the image.
+# test extra, and with the audited versions of requirements.lock as constraints. The model is package data
+# (classifier/models/), so it is baked into the image.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -11,12 +12,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 lurid
 WORKDIR /app
 
-COPY pyproject.toml README.md LICENSE ./
+COPY pyproject.toml requirements.lock README.md LICENSE ./
 COPY classifier ./classifier
 COPY service ./service
 RUN python3 -m venv .venv \
     && .venv/bin/python -m pip install --quiet --upgrade pip \
-    && .venv/bin/python -m pip install --quiet --no-cache-dir -e . \
+    && .venv/bin/python -m pip install --quiet --no-cache-dir --constraint requirements.lock -e . \
     && .venv/bin/python -c "from classifier.model import load_model; load_model()"
 
 USER lurid

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve test test-browser screenshots gate model evaluate benchmark load peers clean
+.PHONY: audit lock install serve test test-browser screenshots gate model evaluate benchmark load peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,18 @@ test-browser: $(BROWSER_STAMP) $(CHROMIUM)
 # docs/triage-*.png from the real server (benchmarks/screenshots.py)
 screenshots: $(BROWSER_STAMP) $(CHROMIUM)
 	LURID_CHROMIUM=$(CHROMIUM) $(BIN)/python benchmarks/screenshots.py
+
+# known vulnerabilities in the locked runtime dependencies; --strict fails when a package cannot be checked
+# (as here, where neither PyPI's per-release JSON nor OSV is reachable), rather than passing in silence
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,audit]"
+	$(BIN)/pip-audit --strict --no-deps --disable-pip -r requirements.lock
+
+# requirements.lock from a fresh venv holding only lurid's runtime dependencies
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/python -m pip install --quiet .
+	{ sed -n '/^#/p' requirements.lock; .lock-venv/bin/python -m pip freeze --exclude lurid; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 # the evaluation gate (.ci/floors.json); public-corpus measures are skipped when ../shared is missing
 gate: $(STAMP)
