@@ -54,3 +54,26 @@ def test_save_then_load_round_trip(tmp_path, tiny_model):
     written = save_model(tiny_model, tmp_path / "m.joblib", {"profile": "test"})
     loaded = load_model(tmp_path / "m.joblib")
     assert loaded.version == "tiny" and loaded.manifest["sha256"] == written["sha256"]
+
+
+class _Payload:
+    """Unpickling this would create a file: the proof that a replaced artifact was never unpickled."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_replaced_artifact_is_refused_before_it_is_unpickled(artifact_copy, tmp_path):
+    import joblib
+
+    marker = tmp_path / "unpickled"
+    joblib.dump(_Payload(marker), artifact_copy)  # the manifest still names the real artifact's hash
+    joblib.load(artifact_copy).close()  # the payload works: loading it unchecked creates the file...
+    assert marker.exists()
+    marker.unlink()
+    with pytest.raises(ModelError, match="does not match its manifest"):
+        load_model(artifact_copy)
+    assert not marker.exists()  # ...and the loader refused it before unpickling

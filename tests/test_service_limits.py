@@ -154,3 +154,24 @@ def test_request_logs_can_be_turned_off(make_app, request_log):
     response = make_app(log_requests=False).test_client().get("/healthz")
     assert response.headers["X-Request-ID"]  # ids are still given
     assert request_log == []
+
+
+# --- no request chooses the model -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    {"text": "The council met.", "model": "/tmp/evil.joblib"},
+    {"text": "The council met.", "options": {"model": "/tmp/evil.joblib"}},
+    {"documents": [{"text": "The council met.", "model_path": "/tmp/evil.joblib"}]},
+])
+def test_no_field_of_a_request_names_a_model(client, body):
+    response = score(client, body)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "unknown_field"
+
+
+def test_the_api_has_no_route_that_loads_a_model(app):
+    # the only path to load_model is create_app, from LURID_MODEL as the operator set it
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert {r for r in rules if r.startswith("/v1/")} == {"/v1/score", "/v1/feed", "/v1/model"}
+    response = app.test_client().post("/v1/feed", json={"feed": "<rss/>", "options": {"model": "x"}})
+    assert (response.status_code, response.get_json()["error"]["code"]) == (400, "unknown_field")
