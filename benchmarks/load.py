@@ -31,6 +31,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -100,11 +101,13 @@ def start_server(port: int) -> tuple[subprocess.Popen, float]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("LURID_", "PROMETHEUS_"))}
     environment.update(LURID_HOST="127.0.0.1", LURID_PORT=str(port))
     start = time.perf_counter()
+    # a file, not a pipe: the request log writes a line per request, and a full pipe would stall the server
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable, "-m", "service"], cwd=ROOT, env=environment,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
     while time.perf_counter() - start < READY_DEADLINE_S:
         if process.poll() is not None:
-            raise RuntimeError(f"the server exited: {process.stderr.read().decode()}")
+            raise RuntimeError(f"the server exited: {server_log(log)}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as response:
                 if response.status == 200:
@@ -302,6 +305,12 @@ def main(argv=None) -> int:
     args.out.write_text(report(rows, floors, cold_starts, workers, load_averages, args.seconds), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
+
+
+def server_log(log) -> str:
+    """What the server wrote to stderr so far."""
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -42,12 +43,14 @@ def free_port() -> int:
 def start_server(port: int) -> subprocess.Popen:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("LURID_", "PROMETHEUS_"))}
     environment.update(LURID_HOST="127.0.0.1", LURID_PORT=str(port), LURID_WORKERS="1")
+    # a file, not a pipe: the request log writes a line per request, and a full pipe would stall the server
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable, "-m", "service"], cwd=ROOT, env=environment,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + READY_DEADLINE_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server exited: {process.stderr.read().decode()}")
+            raise RuntimeError(f"the server exited: {server_log(log)}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5):
                 return process
@@ -99,6 +102,12 @@ def main(argv=None) -> int:
     for name in ("triage-table.png", "triage-item.png", "triage-narrow.png"):
         print(out / name)
     return 0
+
+
+def server_log(log) -> str:
+    """What the server wrote to stderr so far."""
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")
 
 
 if __name__ == "__main__":

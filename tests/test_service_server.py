@@ -129,7 +129,14 @@ def test_gunicorn_serves_scores_answers_preflight_and_errors_then_stops_cleanly(
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0
-    assert b"Shutting down" in process.stderr.read()
+    stderr = process.stderr.read().decode("utf-8")
+    assert "Shutting down" in stderr
+    # every worker wrote its request log lines as JSON, with no document text
+    logged = [json.loads(line) for line in stderr.splitlines() if line.startswith('{"time"')]
+    scored = [line for line in logged if (line["method"], line["path"], line["status"]) == ("POST", "/v1/score", 200)]
+    assert len(scored) == documents and all(line["documents"] == 1 for line in scored)
+    assert {line["status"] for line in logged} >= {200, 400, 413, 415}
+    assert SEED["input"].split()[3] not in stderr and "Shocking" not in stderr
 
 
 def test_tampered_model_stops_start_up_with_a_clear_message(tmp_path):

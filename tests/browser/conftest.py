@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -44,14 +45,16 @@ def serve(**variables):
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("LURID_", "PROMETHEUS_"))}
     environment.update(LURID_HOST="127.0.0.1", LURID_PORT=str(port), LURID_WORKERS="1", **variables)
+    # a file, not a pipe: the request log writes a line per request, and a full pipe would stall the server
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable, "-m", "service"], cwd=ROOT, env=environment,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_DEADLINE
         while True:
             if process.poll() is not None:
-                pytest.fail(f"the server exited with {process.returncode}: {process.stderr.read().decode()}")
+                pytest.fail(f"the server exited with {process.returncode}: {server_log(log)}")
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=5):
                     break
@@ -120,3 +123,9 @@ def watched(browser):
     watched = Watched(context.new_page())
     yield watched
     context.close()
+
+
+def server_log(log) -> str:
+    """What the server wrote to stderr so far."""
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")
