@@ -1,7 +1,7 @@
 """`score`: documents in, one JSON line per document out.
 
     score [--input-format auto|text|html|jsonl|feed] [--threshold T] [--clean]
-          [--max-chars N] [--time-budget S] [PATH ...]
+          [--max-chars N] [--max-paragraphs N] [--time-budget S] [PATH ...]
 
 No PATH, or `-`, reads standard input. jsonl input is one object a line with
 `id` and `text` (or `html`); other fields are copied to the output unless
@@ -12,8 +12,9 @@ document per item, with `id` = its guid or link, its `title` and `url`, and
 error line after the items that could be recovered.
 
 Every input line of jsonl gets exactly one output line, in order, whatever it
-holds. A document over --max-chars, or one that takes more than --time-budget
-seconds, gets an error line; memory stays bounded by those limits.
+holds. A document over --max-chars or --max-paragraphs, or one that takes more
+than --time-budget seconds, gets an error line; memory stays bounded by those
+limits.
 
 Exit codes: 0 every record scored; 1 at least one record got an error line;
 2 usage error (bad option, or the model cannot be loaded).
@@ -33,7 +34,8 @@ from itertools import islice
 from . import __version__
 from .feeds import item_error, parse_feed, with_item_text
 from .model import ModelError, default_model
-from .scoring import TIME_BUDGET_DEFAULT, InputError, ScoringConfig, result_line, score_documents
+from .scoring import (MAX_PARAGRAPHS_DEFAULT, TIME_BUDGET_DEFAULT, InputError, ScoringConfig, result_line,
+                      score_documents)
 
 EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 # Records are scored in batches of this many; past the first batch, batches
@@ -69,6 +71,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-chars", type=int, default=MAX_CHARS_DEFAULT, metavar="N",
                         help="give an error line for documents over N characters, without reading them whole "
                              f"(default: {MAX_CHARS_DEFAULT})")
+    parser.add_argument("--max-paragraphs", type=int, default=MAX_PARAGRAPHS_DEFAULT, metavar="N",
+                        help="give an error line for documents that split into more than N paragraphs "
+                             f"(default: {MAX_PARAGRAPHS_DEFAULT})")
     parser.add_argument("--time-budget", type=float, default=TIME_BUDGET_DEFAULT, metavar="S",
                         help="give an error line for a document that takes more than S seconds "
                              f"(default: {TIME_BUDGET_DEFAULT:g})")
@@ -78,6 +83,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--threshold must be between 0 and 1, got {args.threshold}")
     if args.max_chars < 1:
         parser.error(f"--max-chars must be at least 1, got {args.max_chars}")
+    if args.max_paragraphs < 1:
+        parser.error(f"--max-paragraphs must be at least 1, got {args.max_paragraphs}")
     if not args.time_budget > 0:  # also refuses nan
         parser.error(f"--time-budget must be a positive number of seconds, got {args.time_budget}")
     return args
@@ -387,7 +394,7 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
         print(f"score: {error}", file=stderr)
         return EXIT_USAGE
     config = ScoringConfig(threshold=args.threshold, clean=args.clean, max_chars=args.max_chars,
-                           time_budget=args.time_budget)
+                           max_paragraphs=args.max_paragraphs, time_budget=args.time_budget)
     try:
         jobs = max(int(os.environ.get("LURID_JOBS") or os.cpu_count() or 1), 1)
     except ValueError:

@@ -23,6 +23,9 @@ SHORT_PARAGRAPH_WORDS = 6
 # Seconds one document may take, by default (see ScoringConfig.time_budget). The worst input measured at
 # the service's 100,000-character limit (one word a line) takes about 3 s on one core (docs/reliability.md).
 TIME_BUDGET_DEFAULT = 10.0
+# Paragraphs one document may have, by default (see ScoringConfig.max_paragraphs). Articles have tens to a
+# few hundred; 5,000 one-word paragraphs take about a second on one core.
+MAX_PARAGRAPHS_DEFAULT = 5000
 # The clock the budget is measured on; tests replace it.
 clock = time.monotonic
 
@@ -44,6 +47,9 @@ class ScoringConfig:
     highlights: bool = True
     clean: bool = False
     max_chars: int | None = None  # refuse documents longer than this
+    # Refuse documents that split into more paragraphs than this, before any model work: the model's cost
+    # grows with the number of paragraphs, and one-character lines make many from few characters.
+    max_paragraphs: int | None = None
     # Seconds of work one document may cost, None for no limit. It is checked between steps: after the
     # document is parsed, after the batch's model calls (their time shared out by paragraph count), and
     # before each paragraph's highlights. No single step is unbounded, because the input size is
@@ -191,7 +197,11 @@ def score_documents(model: LuridModel, documents: list[dict],
     for item in documents:
         started = clock()
         try:
-            parsed.append(parse_document(item.get("text"), item.get("html"), config.max_chars))
+            document = parse_document(item.get("text"), item.get("html"), config.max_chars)
+            if config.max_paragraphs is not None and len(document.paragraphs) > config.max_paragraphs:
+                raise InputError("too_many_paragraphs", f"the document splits into {len(document.paragraphs)} "
+                                 f"paragraphs; the limit is {config.max_paragraphs}: send it in smaller parts")
+            parsed.append(document)
         except InputError as error:
             parsed.append(error)
         spent.append(clock() - started)

@@ -15,7 +15,7 @@ from classifier.card import MODEL_NAME, model_card
 from classifier.feeds import item_error, parse_feed, with_item_text
 from classifier.model import LuridModel
 from classifier.offsets import to_utf16_offsets
-from classifier.scoring import InputError, result_line, score_documents
+from classifier.scoring import InputError, ScoringConfig, result_line, score_documents
 
 from .config import ServiceConfig
 from .errors import ApiError
@@ -60,6 +60,11 @@ def read_body(limit: int) -> bytes:
     return data
 
 
+def limited(scoring: ScoringConfig, config: ServiceConfig) -> ScoringConfig:
+    """The request's options, with the server's limits on paragraphs and time."""
+    return replace(scoring, max_paragraphs=config.max_paragraphs, time_budget=config.time_budget)
+
+
 def require_json() -> None:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json' "
@@ -72,12 +77,13 @@ def score():
     lurid = state()
     scoring = parse_score_request(parse_json_body(read_body(lurid.config.max_body_bytes)), lurid.config)
     count_documents(len(scoring.documents))
-    outcomes = score_documents(lurid.model, list(scoring.documents),
-                               replace(scoring.scoring, time_budget=lurid.config.time_budget))
+    outcomes = score_documents(lurid.model, list(scoring.documents), limited(scoring.scoring, lurid.config))
     for index, outcome in enumerate(outcomes):
-        # the request was checked whole, so the only error left is a document that ran out of time
+        # the request was checked whole, so what is left is a document too big to split or to score in time
         if isinstance(outcome, InputError):
             where = f"documents[{index}]" if scoring.batch else "the document"
+            if outcome.code == "too_many_paragraphs":
+                raise ApiError(413, outcome.code, f"{where}: {outcome.message} (LURID_MAX_PARAGRAPHS)")
             raise ApiError(503, outcome.code, f"{where}: {outcome.message}, or retry later",
                            headers={"Retry-After": "1"})
     results = [result_line(record_id, outcome) for record_id, outcome in zip(scoring.ids, outcomes)]
@@ -111,7 +117,7 @@ def feed():
     problems = [item_error(item, lurid.config.max_document_chars) for item in parsed.items]
     scorable = [item for item, problem in zip(parsed.items, problems) if problem is None]
     outcomes = iter(score_documents(lurid.model, [item.document for item in scorable],
-                                    replace(asked.scoring, time_budget=lurid.config.time_budget)))
+                                    limited(asked.scoring, lurid.config)))
     results = []
     for item, problem in zip(parsed.items, problems):
         result = with_item_text(result_line(item.id, problem or next(outcomes), {"title": item.title,

@@ -21,6 +21,8 @@ MAX_DOCUMENT_CHARS_DEFAULT = 100_000
 MAX_DOCUMENTS_DEFAULT = 64
 # A feed is scored in one request; 500 feed items (summaries, mostly) take a few seconds on one core.
 MAX_FEED_ITEMS_DEFAULT = 500
+# Paragraphs one document may split into (classifier.scoring.MAX_PARAGRAPHS_DEFAULT).
+MAX_PARAGRAPHS_DEFAULT = 5000
 # Seconds one document may take (classifier.scoring.TIME_BUDGET_DEFAULT; docs/reliability.md).
 TIME_BUDGET_DEFAULT = 10.0
 
@@ -46,6 +48,7 @@ class ServiceConfig:
     max_document_chars: int = MAX_DOCUMENT_CHARS_DEFAULT
     max_documents: int = MAX_DOCUMENTS_DEFAULT
     max_feed_items: int = MAX_FEED_ITEMS_DEFAULT
+    max_paragraphs: int = MAX_PARAGRAPHS_DEFAULT
     allowed_origins: tuple[str, ...] = ()  # besides the browser-extension origins, always allowed
     api_keys: tuple[str, ...] = field(default=(), repr=False)  # never printed, never logged
     model_path: str | None = None  # None: the packaged model
@@ -64,7 +67,8 @@ class ServiceConfig:
                                ("max_body_bytes", "LURID_MAX_BODY_BYTES"),
                                ("max_document_chars", "LURID_MAX_DOCUMENT_CHARS"),
                                ("max_documents", "LURID_MAX_DOCUMENTS"),
-                               ("max_feed_items", "LURID_MAX_FEED_ITEMS")):
+                               ("max_feed_items", "LURID_MAX_FEED_ITEMS"),
+                               ("max_paragraphs", "LURID_MAX_PARAGRAPHS")):
             if environ.get(variable, "").strip():
                 values[name] = _positive_int(variable, environ[variable])
         if environ.get("LURID_HOST", "").strip():

@@ -211,7 +211,8 @@ def openapi_document(config: ServiceConfig) -> dict:
                     "400": _error("malformed JSON, or a missing, unknown or wrong-typed field (named)"),
                     **unauthorized,
                     "413": _error(f"body over {config.max_body_bytes} bytes, or a document over "
-                                  f"{config.max_document_chars} characters"),
+                                  f"{config.max_document_chars} characters or {config.max_paragraphs} "
+                                  "paragraphs"),
                     "415": _error("the body is not sent as application/json"),
                     "422": _error(f"more than {config.max_documents} documents"),
                     **limited,

@@ -49,6 +49,13 @@ def test_slow_parsing_alone_can_exceed_the_budget(tiny_model, monkeypatch):
     assert outcome.code == "time_budget_exceeded"
 
 
+def test_a_document_with_too_many_paragraphs_is_refused_before_model_work(tiny_model):
+    outcomes = score_documents(tiny_model, [{"text": "One.\nTwo.\nThree."}, {"text": "One.\nTwo."}],
+                               ScoringConfig(max_paragraphs=2))
+    assert outcomes[0].code == "too_many_paragraphs" and "3 paragraphs; the limit is 2" in outcomes[0].message
+    assert len(outcomes[1].paragraphs) == 2
+
+
 @pytest.mark.parametrize("budget", [0, -1.0, float("nan")])
 def test_a_budget_must_be_positive(budget):
     with pytest.raises(InputError, match="time_budget"):
@@ -94,7 +101,15 @@ def test_cli_refuses_an_oversized_text_file_without_reading_it_whole(tmp_path):
                                                             "(--max-chars)"}}]
 
 
-@pytest.mark.parametrize("option", [["--max-chars", "0"], ["--time-budget", "0"], ["--time-budget", "nan"]])
+def test_cli_gives_an_error_line_for_too_many_paragraphs():
+    stdin = b'{"id": "a", "text": "One.\\nTwo.\\nThree."}\n{"id": "b", "text": "One."}\n'
+    code, lines = run_score("--max-paragraphs", "2", "--input-format", "jsonl", stdin=stdin)
+    assert code == 1
+    assert lines[0]["error"]["code"] == "too_many_paragraphs" and "error" not in lines[1]
+
+
+@pytest.mark.parametrize("option", [["--max-chars", "0"], ["--max-paragraphs", "0"], ["--time-budget", "0"],
+                                    ["--time-budget", "nan"]])
 def test_cli_refuses_bad_limits_as_usage_errors(option):
     completed = subprocess.run([sys.executable, "-m", "classifier.cli", *option], input=b"",
                                capture_output=True, timeout=300)

@@ -86,6 +86,17 @@ def test_bad_budget_or_switch_is_refused(variable, value):
         ServiceConfig.from_env({variable: value})
 
 
+def test_a_document_with_too_many_paragraphs_is_a_413_naming_it(make_app):
+    client = make_app(max_paragraphs=2).test_client()
+    response = score(client, {"documents": [{"text": "One."}, {"text": "One.\nTwo.\nThree."}]})
+    assert response.status_code == 413
+    error = response.get_json()["error"]
+    assert error["code"] == "too_many_paragraphs"
+    assert error["message"].startswith("documents[1]: the document splits into 3 paragraphs")
+    assert "LURID_MAX_PARAGRAPHS" in error["message"]
+    assert ServiceConfig.from_env({"LURID_MAX_PARAGRAPHS": "7"}).max_paragraphs == 7
+
+
 # --- time budget -----------------------------------------------------------------------------------------
 
 class SlowClock:
