@@ -26,6 +26,9 @@ TIME_BUDGET_DEFAULT = 10.0
 # Paragraphs one document may have, by default (see ScoringConfig.max_paragraphs). Articles have tens to a
 # few hundred; 5,000 one-word paragraphs take about a second on one core.
 MAX_PARAGRAPHS_DEFAULT = 5000
+# The models run over groups of whole documents of at most this many paragraphs: a batch of 64 articles is
+# one group, and a call's deadline is checked between groups, so no model call runs long.
+GROUP_PARAGRAPHS = 5000
 # The clock the budget is measured on; tests replace it.
 clock = time.monotonic
 
@@ -184,59 +187,86 @@ def score_document(model: LuridModel, text: str | None = None, html: str | None 
     return result
 
 
-def score_documents(model: LuridModel, documents: list[dict],
-                    config: ScoringConfig = ScoringConfig()) -> list[DocumentScore | InputError]:
+def score_documents(model: LuridModel, documents: list[dict], config: ScoringConfig = ScoringConfig(),
+                    deadline: float | None = None) -> list[DocumentScore | InputError]:
     """Score many documents ({"text": ...} or {"html": ...}) in order.
 
     Bad documents come back as InputError in their place, so one bad record
-    costs nothing to the others. The models run once per batch, not per
-    document: that is where the time goes.
+    costs nothing to the others. The models run over groups of whole
+    documents (GROUP_PARAGRAPHS paragraphs at most), not per document: that
+    is where the time goes. `deadline`, a `clock()` reading, bounds the whole
+    call: documents not scored by then get `time_budget_exceeded`.
     """
     parsed: list[Document | InputError] = []
     spent: list[float] = []  # seconds charged to each document so far
     for item in documents:
         started = clock()
-        try:
-            document = parse_document(item.get("text"), item.get("html"), config.max_chars)
-            if config.max_paragraphs is not None and len(document.paragraphs) > config.max_paragraphs:
-                raise InputError("too_many_paragraphs", f"the document splits into {len(document.paragraphs)} "
-                                 f"paragraphs; the limit is {config.max_paragraphs}: send it in smaller parts")
-            parsed.append(document)
-        except InputError as error:
-            parsed.append(error)
+        if deadline is not None and started > deadline:
+            parsed.append(_call_over_budget())
+        else:
+            try:
+                document = parse_document(item.get("text"), item.get("html"), config.max_chars)
+                if config.max_paragraphs is not None and len(document.paragraphs) > config.max_paragraphs:
+                    raise InputError("too_many_paragraphs", f"the document splits into {len(document.paragraphs)}"
+                                     f" paragraphs; the limit is {config.max_paragraphs}: send it in smaller parts")
+                parsed.append(document)
+            except InputError as error:
+                parsed.append(error)
         spent.append(clock() - started)
-    parsed = [_within_budget(d, cost, config.time_budget) for d, cost in zip(parsed, spent)]
-    good = [d for d in parsed if isinstance(d, Document)]
-    texts = [p.text for d in good for p in d.paragraphs]
+    results = [_within_budget(d, cost, config.time_budget) for d, cost in zip(parsed, spent)]
+    for group in _groups(results):
+        if deadline is not None and clock() > deadline:
+            for i in group:
+                results[i] = _call_over_budget()
+            continue
+        _score_group(model, config, group, results, spent, deadline)
+    return results
+
+
+def _groups(parsed: list) -> list[list[int]]:
+    """Indices of the parsed documents, in order, in runs of at most GROUP_PARAGRAPHS paragraphs."""
+    groups, current, size = [], [], 0
+    for i, document in enumerate(parsed):
+        if not isinstance(document, Document):
+            continue
+        count = len(document.paragraphs)
+        if current and size + count > GROUP_PARAGRAPHS:
+            groups.append(current)
+            current, size = [], 0
+        current.append(i)
+        size += count
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _score_group(model: LuridModel, config: ScoringConfig, group: list[int], results: list, spent: list[float],
+                 deadline: float | None) -> None:
+    """Score the documents at `group` in `results` (in place): one model call for all their paragraphs."""
+    documents = [results[i] for i in group]
+    texts = [p.text for d in documents for p in d.paragraphs]
     started = clock()
     if texts:
         features = model.loaded.features(texts)
         probabilities = model.loaded.calibrate(model.loaded.classifier_.decision_function(features))
     else:
         features, probabilities = None, np.zeros(0)
-    blocks = model.junk.find_many([(d.paragraphs, d.source == "html") for d in good])
+    blocks = model.junk.find_many([(d.paragraphs, d.source == "html") for d in documents])
     per_paragraph = (clock() - started) / max(len(texts), 1)
-
-    results: list[DocumentScore | InputError] = []
     position = 0
-    good_blocks = iter(blocks)
-    for document, cost in zip(parsed, spent):
-        if isinstance(document, InputError):
-            results.append(document)
-            continue
+    for i, document, block in zip(group, documents, blocks):
         count = len(document.paragraphs)
         rows = range(position, position + count)
         position += count
-        block = next(good_blocks)
-        deadline = None
+        limits = [] if deadline is None else [(deadline, _call_over_budget())]
         if config.time_budget is not None:
-            deadline = clock() + config.time_budget - cost - per_paragraph * count
+            own = clock() + config.time_budget - spent[i] - per_paragraph * count
+            limits.append((own, _over_budget(config.time_budget)))
         try:
-            results.append(_document_result(model, config, document, block,
-                                            probabilities[rows.start:rows.stop], features, rows, deadline))
+            results[i] = _document_result(model, config, document, block, probabilities[rows.start:rows.stop],
+                                          features, rows, min(limits, default=None, key=lambda limit: limit[0]))
         except InputError as error:
-            results.append(error)
-    return results
+            results[i] = error
 
 
 def _within_budget(document: Document | InputError, cost: float, budget: float | None) -> Document | InputError:
@@ -248,6 +278,11 @@ def _within_budget(document: Document | InputError, cost: float, budget: float |
 def _over_budget(budget: float) -> InputError:
     return InputError("time_budget_exceeded", f"scoring this document took more than its time budget of "
                       f"{budget:g} s; send it in smaller parts")
+
+
+def _call_over_budget() -> InputError:
+    return InputError("time_budget_exceeded", "the time budget of this request ran out before this document "
+                      "was scored; send fewer or shorter documents at a time")
 
 
 class _Row(NamedTuple):
@@ -263,14 +298,15 @@ def _row(matrix, i: int) -> _Row:
 
 
 def _document_result(model: LuridModel, config: ScoringConfig, document: Document, block,
-                     probabilities, features, rows, deadline: float | None = None) -> DocumentScore:
+                     probabilities, features, rows, limit: tuple[float, InputError] | None = None) -> DocumentScore:
+    """One document's result; `limit` is (clock reading, error to raise once it is passed)."""
     paragraphs = document.paragraphs
     threshold = model.default_threshold if config.threshold is None else config.threshold
     junk_start = block.first_paragraph if block else len(paragraphs)
     scored = []
     for i, (paragraph, row) in enumerate(zip(paragraphs, rows)):
-        if deadline is not None and clock() > deadline:
-            raise _over_budget(config.time_budget)
+        if limit is not None and clock() > limit[0]:
+            raise limit[1]
         highlights = ()
         if config.highlights:
             found = model.loaded.explain(paragraph.text, _row(features, row))

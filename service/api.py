@@ -15,6 +15,7 @@ from classifier.card import MODEL_NAME, model_card
 from classifier.feeds import item_error, parse_feed, with_item_text
 from classifier.model import LuridModel
 from classifier.offsets import to_utf16_offsets
+from classifier import scoring as _scoring
 from classifier.scoring import InputError, ScoringConfig, result_line, score_documents
 
 from .config import ServiceConfig
@@ -65,6 +66,11 @@ def limited(scoring: ScoringConfig, config: ServiceConfig) -> ScoringConfig:
     return replace(scoring, max_paragraphs=config.max_paragraphs, time_budget=config.time_budget)
 
 
+def request_deadline(config: ServiceConfig) -> float:
+    """When this request's time budget runs out: the budget of one document bounds the whole request too."""
+    return _scoring.clock() + config.time_budget
+
+
 def require_json() -> None:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json' "
@@ -77,7 +83,8 @@ def score():
     lurid = state()
     scoring = parse_score_request(parse_json_body(read_body(lurid.config.max_body_bytes)), lurid.config)
     count_documents(len(scoring.documents))
-    outcomes = score_documents(lurid.model, list(scoring.documents), limited(scoring.scoring, lurid.config))
+    outcomes = score_documents(lurid.model, list(scoring.documents), limited(scoring.scoring, lurid.config),
+                               deadline=request_deadline(lurid.config))
     for index, outcome in enumerate(outcomes):
         # the request was checked whole, so what is left is a document too big to split or to score in time
         if isinstance(outcome, InputError):
@@ -117,7 +124,7 @@ def feed():
     problems = [item_error(item, lurid.config.max_document_chars) for item in parsed.items]
     scorable = [item for item, problem in zip(parsed.items, problems) if problem is None]
     outcomes = iter(score_documents(lurid.model, [item.document for item in scorable],
-                                    limited(asked.scoring, lurid.config)))
+                                    limited(asked.scoring, lurid.config), deadline=request_deadline(lurid.config)))
     results = []
     for item, problem in zip(parsed.items, problems):
         result = with_item_text(result_line(item.id, problem or next(outcomes), {"title": item.title,

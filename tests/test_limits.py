@@ -49,6 +49,20 @@ def test_slow_parsing_alone_can_exceed_the_budget(tiny_model, monkeypatch):
     assert outcome.code == "time_budget_exceeded"
 
 
+def test_a_call_deadline_stops_between_groups_and_names_the_documents_left(tiny_model, monkeypatch):
+    monkeypatch.setattr(scoring, "GROUP_PARAGRAPHS", 3)  # each 3-paragraph document is a group of its own
+    clock = FakeClock(1.0)
+    monkeypatch.setattr(scoring, "clock", clock)
+    documents = [{"text": ARTICLE}] * 6
+    outcomes = score_documents(tiny_model, documents, ScoringConfig(), deadline=25.0)
+    scored = [not isinstance(o, InputError) for o in outcomes]
+    assert scored[0] and not scored[-1]
+    assert scored == sorted(scored, reverse=True)  # scored ones first, then the rest refused
+    assert all(o.code == "time_budget_exceeded" and "this request ran out" in o.message
+               for o in outcomes if isinstance(o, InputError))
+    assert clock.now < 40  # it stopped soon after the deadline, not after scoring everything
+
+
 def test_a_document_with_too_many_paragraphs_is_refused_before_model_work(tiny_model):
     outcomes = score_documents(tiny_model, [{"text": "One.\nTwo.\nThree."}, {"text": "One.\nTwo."}],
                                ScoringConfig(max_paragraphs=2))
