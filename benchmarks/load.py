@@ -96,10 +96,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int) -> tuple[subprocess.Popen, float]:
-    """Start `python -m service`; return it and the seconds until /readyz first answered 200."""
+def start_server(port: int, **variables: str) -> tuple[subprocess.Popen, float]:
+    """Start `python -m service`; return it and the seconds until /readyz first answered 200.
+
+    Only `variables` (say LURID_WORKERS="2") are added to the caller's environment, without its LURID_ ones.
+    """
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("LURID_", "PROMETHEUS_"))}
-    environment.update(LURID_HOST="127.0.0.1", LURID_PORT=str(port))
+    environment.update(variables, LURID_HOST="127.0.0.1", LURID_PORT=str(port))
     start = time.perf_counter()
     # a file, not a pipe: the request log writes a line per request, and a full pipe would stall the server
     log = tempfile.TemporaryFile()
@@ -119,9 +122,10 @@ def start_server(port: int) -> tuple[subprocess.Popen, float]:
     raise RuntimeError(f"the server was not ready within {READY_DEADLINE_S} s")
 
 
-def stop_server(process: subprocess.Popen) -> None:
+def stop_server(process: subprocess.Popen) -> int:
+    """SIGTERM (a graceful stop, as an orchestrator sends it); the server's exit code."""
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=60)
+    return process.wait(timeout=60)
 
 
 def drive(port: int, body: bytes, concurrency: int, seconds: float) -> dict:
