@@ -17,7 +17,9 @@ than --time-budget seconds, gets an error line; memory stays bounded by those
 limits.
 
 Exit codes: 0 every record scored; 1 at least one record got an error line;
-2 usage error (bad option, or the model cannot be loaded).
+2 usage error (bad option, or the model cannot be loaded); 3 lurid itself
+failed on at least one record (an `internal_error` line, and the traceback on
+stderr): a bug to report.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import os
 import itertools
 import re
 import sys
+import traceback
 from contextlib import nullcontext
 from itertools import islice
 
@@ -37,7 +40,7 @@ from .model import ModelError, default_model
 from .scoring import (MAX_PARAGRAPHS_DEFAULT, TIME_BUDGET_DEFAULT, InputError, ScoringConfig, result_line,
                       score_documents)
 
-EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Records are scored in batches of this many; past the first batch, batches
 # go to one worker process per core (order kept).
 BATCH_SIZE = 64
@@ -61,7 +64,8 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="score", description="Score documents for loaded language and find appended junk-link blocks.",
-        epilog="Exit codes: 0 all records scored, 1 some records failed (see their error lines), 2 usage error.")
+        epilog="Exit codes: 0 all records scored, 1 some records failed (see their error lines), 2 usage error, "
+               "3 lurid itself failed on some records (internal_error lines; tracebacks on stderr).")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="input files; none or '-' reads stdin")
     parser.add_argument("--input-format", choices=("auto", "text", "html", "jsonl", "feed"), default="auto",
                         help="how to read the input (default: guess from the name, then the content)")
@@ -186,19 +190,29 @@ def _score_inputs(documents: list[dict], config: ScoringConfig) -> list:
     return outcomes
 
 
+_REPORTED: set[str] = set()  # tracebacks already written to stderr by this process
+
+
 def _internal_error() -> InputError:
-    kind = sys.exc_info()[0].__name__
-    return InputError("internal_error", f"lurid failed on this record ({kind}); the others were scored. "
-                      "Please report it with the record")
+    """The error line for a record lurid failed on; its traceback goes to stderr, once per distinct one."""
+    kind, error, _ = sys.exc_info()
+    trace = traceback.format_exc()
+    if trace not in _REPORTED:
+        _REPORTED.add(trace)
+        print(f"score: internal error, please report it with the record that caused it:\n{trace}",
+              file=sys.stderr, end="")
+    return InputError("internal_error", f"lurid failed on this record ({kind.__name__}: {str(error)[:200]}); "
+                      "this is a bug: the traceback is on stderr, please report it with the record")
 
 
 def score_batch_lines(records: list[dict], config: ScoringConfig) -> list[tuple[str, bool]]:
-    """`score_batch`, serialised: (JSON line, is an error) per record.
+    """`score_batch`, serialised: (JSON line, its error code or None) per record.
 
     Workers serialise their own results: JSON encoding then runs in parallel,
     and a string crosses the process boundary much faster than a nested dict.
     """
-    return [(serialise(output), "error" in output) for output in score_batch(records, config)]
+    return [(serialise(output), output["error"]["code"] if "error" in output else None)
+            for output in score_batch(records, config)]
 
 
 def _reject_constant(name: str):
@@ -213,34 +227,35 @@ def _finite_float(text: str) -> float:
 
 
 class LineTooLong(bytes):
-    """What `lines_of` yields in place of a line over its limit: the line's first bytes, for its id."""
+    """What `lines_of` yields in place of a line over its limit: the line's first bytes (the rest is dropped)."""
 
 
 def lines_of(chunks, limit: int | None = None):
     """Split a stream of byte chunks into lines (each keeps its newline).
 
     A line longer than `limit` bytes is not kept whole: its first `limit`
-    bytes come out as a `LineTooLong` and the rest is read and dropped, so
-    memory stays bounded whatever the input.
+    bytes come out as a `LineTooLong`, and the rest of it is skipped chunk by
+    chunk as it is read, so memory stays bounded whatever the input.
     """
     pending = b""
     skipping = False  # inside a line already reported as too long
     for chunk in chunks:
+        if skipping:
+            newline = chunk.find(b"\n")
+            if newline < 0:
+                continue
+            chunk, skipping = chunk[newline + 1:], False
         pending += chunk
         *complete, pending = pending.split(b"\n")
         for line in complete:
-            if skipping:
-                skipping = False
-            elif limit is not None and len(line) > limit:
+            if limit is not None and len(line) > limit:
                 yield LineTooLong(line[:limit])
             else:
                 yield line + b"\n"
         if limit is not None and len(pending) > limit:
-            if not skipping:
-                yield LineTooLong(pending[:limit])
-                skipping = True
-            pending = b""
-    if pending and not skipping:
+            yield LineTooLong(pending[:limit])
+            pending, skipping = b"", True
+    if pending:
         yield pending
 
 
@@ -275,8 +290,11 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
 
 
 def line_limit(max_chars: int) -> int:
-    """Bytes a JSONL line may have: a record at the character limit, every character written as a \\u escape."""
-    return 6 * max_chars + 65536
+    """Bytes a JSONL line may have: a record at the character limit, every character escaped as JSON may be.
+
+    The widest escape is a character outside the BMP written as a surrogate pair, `\\ud83d\\ude00`: 12 bytes.
+    """
+    return 12 * max_chars + 65536
 
 
 def file_record(name: str, data: bytes, kind: str) -> dict:
@@ -405,18 +423,19 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
         from tqdm import tqdm
 
         progress = tqdm(unit="doc", file=stderr, desc=f"lurid {model.version}")
-    failed = False
+    failed = internal = False
     records = input_records(args.paths, args.input_format, stdin, args.max_chars)
     for batch in scored_batches(records, config, jobs):
-        for line, is_error in batch:
-            failed = failed or is_error
+        for line, error in batch:
+            failed = failed or error is not None
+            internal = internal or error == "internal_error"
             stdout.write(line + "\n")
         stdout.flush()
         if progress is not None:
             progress.update(len(batch))
     if progress is not None:
         progress.close()
-    return EXIT_RECORD_ERRORS if failed else EXIT_OK
+    return EXIT_INTERNAL if internal else EXIT_RECORD_ERRORS if failed else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

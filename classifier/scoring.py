@@ -200,24 +200,23 @@ def score_documents(model: LuridModel, documents: list[dict], config: ScoringCon
     parsed: list[Document | InputError] = []
     spent: list[float] = []  # seconds charged to each document so far
     for item in documents:
+        # every document is parsed, even past the deadline: a document that can never be scored (too long, too
+        # many paragraphs) is told so, rather than that time ran out. Parsing is bounded by the size limits.
         started = clock()
-        if deadline is not None and started > deadline:
-            parsed.append(_call_over_budget())
-        else:
-            try:
-                document = parse_document(item.get("text"), item.get("html"), config.max_chars)
-                if config.max_paragraphs is not None and len(document.paragraphs) > config.max_paragraphs:
-                    raise InputError("too_many_paragraphs", f"the document splits into {len(document.paragraphs)}"
-                                     f" paragraphs; the limit is {config.max_paragraphs}: send it in smaller parts")
-                parsed.append(document)
-            except InputError as error:
-                parsed.append(error)
+        try:
+            document = parse_document(item.get("text"), item.get("html"), config.max_chars)
+            if config.max_paragraphs is not None and len(document.paragraphs) > config.max_paragraphs:
+                raise InputError("too_many_paragraphs", f"the document splits into {len(document.paragraphs)}"
+                                 f" paragraphs; the limit is {config.max_paragraphs}: send it in smaller parts")
+            parsed.append(document if deadline is None or clock() <= deadline else _call_over_budget(False))
+        except InputError as error:
+            parsed.append(error)
         spent.append(clock() - started)
     results = [_within_budget(d, cost, config.time_budget) for d, cost in zip(parsed, spent)]
     for group in _groups(results):
         if deadline is not None and clock() > deadline:
             for i in group:
-                results[i] = _call_over_budget()
+                results[i] = _call_over_budget(started=False)
             continue
         _score_group(model, config, group, results, spent, deadline)
     return results
@@ -258,7 +257,7 @@ def _score_group(model: LuridModel, config: ScoringConfig, group: list[int], res
         count = len(document.paragraphs)
         rows = range(position, position + count)
         position += count
-        limits = [] if deadline is None else [(deadline, _call_over_budget())]
+        limits = [] if deadline is None else [(deadline, _call_over_budget(started=True))]
         if config.time_budget is not None:
             own = clock() + config.time_budget - spent[i] - per_paragraph * count
             limits.append((own, _over_budget(config.time_budget)))
@@ -280,8 +279,9 @@ def _over_budget(budget: float) -> InputError:
                       f"{budget:g} s; send it in smaller parts")
 
 
-def _call_over_budget() -> InputError:
-    return InputError("time_budget_exceeded", "the time budget of this request ran out before this document "
+def _call_over_budget(started: bool) -> InputError:
+    when = "while" if started else "before"
+    return InputError("time_budget_exceeded", f"the time budget of this request ran out {when} this document "
                       "was scored; send fewer or shorter documents at a time")
 
 

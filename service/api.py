@@ -26,6 +26,8 @@ from .payload import parse_feed_request, parse_json_body, parse_score_request
 from .requestlog import count_documents
 
 blueprint = Blueprint("api", __name__)
+# Seconds a client is asked to wait before retrying a request that ran out of time.
+RETRY_AFTER_S = 1
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,22 @@ def limited(scoring: ScoringConfig, config: ServiceConfig) -> ScoringConfig:
     return replace(scoring, max_paragraphs=config.max_paragraphs, time_budget=config.time_budget)
 
 
+def refuse_whole(outcomes: list, batch: bool) -> None:
+    """The request was checked whole, so an error left is a document too big to split or to score in time.
+
+    A document over the paragraph limit will always be refused: that comes first, as a 413. A time budget
+    run out may pass on a retry when the server is less busy: a 503 with Retry-After.
+    """
+    errors = [(i, outcome) for i, outcome in enumerate(outcomes) if isinstance(outcome, InputError)]
+    if not errors:
+        return
+    index, error = next(((i, e) for i, e in errors if e.code == "too_many_paragraphs"), errors[0])
+    message = f"documents[{index}]: {error.message}" if batch else error.message
+    if error.code == "too_many_paragraphs":
+        raise ApiError(413, error.code, f"{message} (LURID_MAX_PARAGRAPHS)")
+    raise ApiError(503, error.code, f"{message}, or retry later", headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
 def request_deadline(config: ServiceConfig) -> float:
     """When this request's time budget runs out: the budget of one document bounds the whole request too."""
     return _scoring.clock() + config.time_budget
@@ -83,16 +101,11 @@ def score():
     lurid = state()
     scoring = parse_score_request(parse_json_body(read_body(lurid.config.max_body_bytes)), lurid.config)
     count_documents(len(scoring.documents))
+    # a single document has its own budget; a batch also has one for the whole request
+    deadline = request_deadline(lurid.config) if scoring.batch else None
     outcomes = score_documents(lurid.model, list(scoring.documents), limited(scoring.scoring, lurid.config),
-                               deadline=request_deadline(lurid.config))
-    for index, outcome in enumerate(outcomes):
-        # the request was checked whole, so what is left is a document too big to split or to score in time
-        if isinstance(outcome, InputError):
-            where = f"documents[{index}]" if scoring.batch else "the document"
-            if outcome.code == "too_many_paragraphs":
-                raise ApiError(413, outcome.code, f"{where}: {outcome.message} (LURID_MAX_PARAGRAPHS)")
-            raise ApiError(503, outcome.code, f"{where}: {outcome.message}, or retry later",
-                           headers={"Retry-After": "1"})
+                               deadline=deadline)
+    refuse_whole(outcomes, scoring.batch)
     results = [result_line(record_id, outcome) for record_id, outcome in zip(scoring.ids, outcomes)]
     if scoring.utf16:
         results = [to_utf16_offsets(result, document.get("text", ""))

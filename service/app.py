@@ -11,8 +11,10 @@ with its message.
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import time
 
 from flask import Flask, request
 from flask_cors import CORS
@@ -25,7 +27,8 @@ from .config import ServiceConfig
 from .errors import register_error_handlers
 from .metrics import install_metrics
 from .page import blueprint as page_blueprint
-from .requestlog import install_request_log
+from .errors import error_response
+from .requestlog import REQUEST_ID_HEADER, install_request_log
 
 # Browser-extension origins are always allowed: the extension is the main client.
 # Chrome (and Edge) extension ids are 32 letters a-p; Firefox uses a per-install UUID.
@@ -45,22 +48,31 @@ def allowed_origins(config: ServiceConfig) -> list[re.Pattern]:
 def install_rate_limit(app: Flask, config: ServiceConfig) -> None:
     """At most `config.rate_limit` requests per client address on `/v1/` (off when None).
 
-    The page, probes, metrics and preflights are not counted. Over the limit,
-    the answer is a JSON 429 with `Retry-After`. With the default in-memory
+    The page, probes, metrics and preflights are not counted, nor paths that
+    match no route. Over the limit, the answer is a JSON 429 with `Retry-After`
+    (the seconds until the client's window resets). With the default in-memory
     storage each worker process counts on its own, so with N workers a client
     may get up to N times the rate; `LURID_RATE_LIMIT_STORAGE` (a `limits`
     storage URI such as redis://host:6379) shares one count.
     """
     if config.rate_limit is None:
         return
-    from flask_limiter import Limiter
+    from flask_limiter import Limiter, RateLimitExceeded
     from flask_limiter.util import get_remote_address
 
-    # an application limit: one count per client over every /v1/ endpoint, not one per route
-    Limiter(get_remote_address, app=app, application_limits=[config.rate_limit], headers_enabled=True,
-            storage_uri=config.rate_limit_storage, key_prefix="lurid",
-            application_limits_exempt_when=lambda: request.method == "OPTIONS"
-            or not request.path.startswith("/v1/"))
+    # an application limit: one count per client over every /v1/ endpoint, not one per route. No rate-limit
+    # headers on every answer: they would also overwrite the Retry-After of a 503.
+    limiter = Limiter(get_remote_address, app=app, application_limits=[config.rate_limit], headers_enabled=False,
+                      storage_uri=config.rate_limit_storage, key_prefix="lurid",
+                      application_limits_exempt_when=lambda: request.method == "OPTIONS"
+                      or not request.path.startswith("/v1/"))
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(error: RateLimitExceeded):
+        current = limiter.current_limit
+        wait = max(1, math.ceil(current.reset_at - time.time())) if current is not None else 1
+        return error_response(429, "rate_limited", f"too many requests from this client: the limit is "
+                              f"{error.description}. Retry in {wait} s", headers={"Retry-After": str(wait)})
 
 
 def create_app(config: ServiceConfig | None = None) -> Flask:
@@ -77,10 +89,11 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     install_request_log(app, config.log_requests)  # first: every later hook's refusal is logged with its id
     metrics = install_metrics(app)  # then the timer, so that it times the other hooks too
     app.extensions["lurid"] = ServiceState(config=config, model=model, metrics=metrics)
+    install_rate_limit(app, config)  # before the key check: guessing keys is counted too
     require_api_keys(app, config.api_keys)
-    install_rate_limit(app, config)
     CORS(app, resources={r"/v1/*": {"origins": allowed_origins(config)}},
-         allow_headers=["Content-Type", "Authorization"], methods=["GET", "POST", "OPTIONS"],
+         allow_headers=["Content-Type", "Authorization", REQUEST_ID_HEADER],
+         expose_headers=[REQUEST_ID_HEADER, "Retry-After"], methods=["GET", "POST", "OPTIONS"],
          max_age=PREFLIGHT_MAX_AGE)
     register_error_handlers(app, config.max_body_bytes)
     app.register_blueprint(blueprint)

@@ -81,7 +81,7 @@ class ServiceConfig:
         if environ.get("LURID_RATE_LIMIT", "").strip():
             values["rate_limit"] = _rate_limit("LURID_RATE_LIMIT", environ["LURID_RATE_LIMIT"])
         if environ.get("LURID_RATE_LIMIT_STORAGE", "").strip():
-            values["rate_limit_storage"] = environ["LURID_RATE_LIMIT_STORAGE"].strip()
+            values["rate_limit_storage"] = _storage("LURID_RATE_LIMIT_STORAGE", environ["LURID_RATE_LIMIT_STORAGE"])
         if environ.get("LURID_LOG_REQUESTS", "").strip():
             values["log_requests"] = _switch("LURID_LOG_REQUESTS", environ["LURID_LOG_REQUESTS"])
         config = cls(**values)
@@ -121,6 +121,19 @@ def _rate_limit(variable: str, raw: str) -> str:
     if not rates or any(rate.amount < 1 for rate in rates):
         raise ConfigError(f"{variable} must be a rate such as '60/minute' or '10/second;500/hour', "
                           f"got {raw.strip()!r}")
+    return raw.strip()
+
+
+def _storage(variable: str, raw: str) -> str:
+    """A `limits` storage URI that this installation can open (redis:// needs the redis package)."""
+    from limits.errors import ConfigurationError
+    from limits.storage import storage_from_string
+
+    try:
+        storage_from_string(raw.strip())
+    except (ConfigurationError, ValueError) as error:
+        raise ConfigError(f"{variable} must be a storage URI this installation can use, such as memory:// "
+                          f"({error})") from None
     return raw.strip()
 
 

@@ -48,9 +48,6 @@ def http_error_message(error: HTTPException, limit: int) -> str:
         return f"{where} is not allowed; use {allowed}"
     if error.code == 413:
         return f"the request body is over the limit of {limit} bytes: send fewer or shorter documents"
-    if error.code == 429:
-        return (f"too many requests from this client: the limit is {error.description}. "
-                "Wait for the number of seconds in Retry-After, then retry")
     return error.description or error.name
 
 

@@ -16,7 +16,8 @@ from .payload import OFFSET_UNITS
 
 ERROR_CODES = ["invalid_json", "invalid_body", "missing_field", "invalid_field", "unknown_field",
                "too_many_documents", "document_too_large", "body_too_large", "invalid_feed", "unsupported_media_type",
-               "unauthorized", "not_found", "method_not_allowed", "http_error", "internal_error"]
+               "unauthorized", "not_found", "method_not_allowed", "http_error", "internal_error",
+               "too_many_paragraphs", "time_budget_exceeded", "rate_limited"]
 JSON = "application/json"
 
 
@@ -128,7 +129,8 @@ def _schemas(config: ServiceConfig) -> dict:
                 {"type": "object", "additionalProperties": False, "required": ["id", "error"],
                  "properties": {"id": {"type": "string"}, "error": {
                      "type": "object", "required": ["code", "message"], "additionalProperties": False,
-                     "properties": {"code": {"type": "string", "enum": ["empty_item", "document_too_large"]},
+                     "properties": {"code": {"type": "string", "enum": ["empty_item", "document_too_large",
+                                                                       "too_many_paragraphs", "time_budget_exceeded"]},
                                     "message": {"type": "string"}}}}},
             ],
         },
@@ -190,8 +192,8 @@ def openapi_document(config: ServiceConfig) -> dict:
     protected = [{"bearerAuth": []}] if config.api_keys else []
     unauthorized = {"401": _error("missing or invalid API key")} if config.api_keys else {}
     other_errors = {"default": _error("any other error (404, 405, 500): the same JSON error object")}
-    limited = {"429": _error(f"over {config.rate_limit} requests from this client on /v1/; see Retry-After")} \
-        if config.rate_limit else {}
+    limited = {"429": _error(f"more requests from this client on /v1/ than the limit ({config.rate_limit}); "
+                             "see Retry-After")} if config.rate_limit else {}
     return {
         "openapi": "3.1.0",
         "info": {"title": "lurid scoring service", "version": __version__,
@@ -216,8 +218,9 @@ def openapi_document(config: ServiceConfig) -> dict:
                     "415": _error("the body is not sent as application/json"),
                     "422": _error(f"more than {config.max_documents} documents"),
                     **limited,
-                    "503": _error(f"a document took more than the time budget of {config.time_budget:g} s "
-                                  "(`time_budget_exceeded`, naming it); see Retry-After"),
+                    "503": _error(f"a document, or a batch as a whole, took more than the time budget of "
+                                  f"{config.time_budget:g} s (`time_budget_exceeded`, naming the document); "
+                                  "see Retry-After"),
                     **other_errors,
                 },
             }},

@@ -44,9 +44,18 @@ def test_a_document_over_budget_gets_an_error_and_the_others_are_scored(tiny_mod
 
 
 def test_slow_parsing_alone_can_exceed_the_budget(tiny_model, monkeypatch):
-    monkeypatch.setattr(scoring, "clock", FakeClock(5.0))  # each step "takes" 5 s
+    clock = FakeClock(0.0)
+    monkeypatch.setattr(scoring, "clock", clock)
+    real_parse = scoring.parse_document
+
+    def slow_parse(*args):
+        clock.now += 5.0  # parsing "takes" 5 s; nothing else takes any time
+        return real_parse(*args)
+
+    monkeypatch.setattr(scoring, "parse_document", slow_parse)
+    monkeypatch.setattr(tiny_model.loaded, "features", lambda texts: pytest.fail("the model ran"))
     (outcome,) = score_documents(tiny_model, [{"text": ARTICLE}], ScoringConfig(time_budget=1.0))
-    assert outcome.code == "time_budget_exceeded"
+    assert outcome.code == "time_budget_exceeded" and "its time budget of 1 s" in outcome.message
 
 
 def test_a_call_deadline_stops_between_groups_and_names_the_documents_left(tiny_model, monkeypatch):
@@ -91,7 +100,7 @@ def run_score(*args, stdin=b""):
 
 
 def test_cli_gives_one_line_per_input_line_with_errors_for_the_oversized_ones():
-    # with --max-chars 1000 a line may have 6 x 1,000 + 65,536 bytes: "big" is read and refused by its
+    # with --max-chars 1000 a line may have 12 x 1,000 + 65,536 bytes: "big" is read and refused by its
     # length, "huge" (80,000 bytes) is not even kept in memory, so its id is unknown
     records = [{"id": "ok", "text": "The council met."}, {"id": "big", "text": "word " * 400},
                {"id": "huge", "text": "x" * 80_000}, {"id": "after", "text": "The vote was close."}]
@@ -101,7 +110,7 @@ def test_cli_gives_one_line_per_input_line_with_errors_for_the_oversized_ones():
     assert [line["id"] for line in lines] == ["ok", "big", None, "after"]
     assert lines[1]["error"]["code"] == "too_large"
     assert lines[2]["error"]["code"] == "too_large"
-    assert lines[2]["error"]["message"].startswith("-:3: the line is over 71536 bytes")
+    assert lines[2]["error"]["message"].startswith("-:3: the line is over 77536 bytes")
     assert "error" not in lines[0] and "error" not in lines[3]
 
 
@@ -131,7 +140,14 @@ def test_cli_refuses_bad_limits_as_usage_errors(option):
     assert option[0] in completed.stderr.decode()
 
 
-def test_an_unforeseen_failure_costs_only_the_record_that_caused_it(monkeypatch):
+def test_a_record_within_the_limit_fits_in_a_line_even_with_every_character_escaped(tmp_path):
+    record = json.dumps({"id": "emoji", "text": "😱" * 900})  # ensure_ascii: 12 bytes a character
+    assert len(record) > 6 * 1000
+    code, lines = run_score("--max-chars", "1000", "--input-format", "jsonl", stdin=record.encode() + b"\n")
+    assert code == 0 and lines[0]["id"] == "emoji" and "error" not in lines[0]
+
+
+def test_an_unforeseen_failure_costs_only_the_record_that_caused_it(monkeypatch, capsys):
     real = scoring.score_documents
 
     def fragile(model, documents, config=ScoringConfig()):
@@ -145,5 +161,21 @@ def test_an_unforeseen_failure_costs_only_the_record_that_caused_it(monkeypatch)
     outputs = cli.score_batch(records, ScoringConfig())
     assert [o["id"] for o in outputs] == [0, 1, 2]
     assert outputs[1]["error"]["code"] == "internal_error"
-    assert "RuntimeError" in outputs[1]["error"]["message"]
+    assert "RuntimeError: a bug" in outputs[1]["error"]["message"]
     assert "error" not in outputs[0] and "error" not in outputs[2]
+    assert "Traceback" in capsys.readouterr().err  # the maintainer gets something to work from
+
+
+def test_internal_errors_have_their_own_exit_code(monkeypatch, capsys):
+    import io
+
+    def broken(model, documents, config=ScoringConfig()):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "score_documents", broken)
+    monkeypatch.setenv("LURID_JOBS", "1")
+    stdout = io.StringIO()
+    code = cli.run(cli.parse_args(["--input-format", "jsonl"]), io.BytesIO(b'{"text": "a"}\n{"text": "b"}\n'),
+                   stdout, io.StringIO())
+    assert code == cli.EXIT_INTERNAL == 3
+    assert [json.loads(line)["error"]["code"] for line in stdout.getvalue().splitlines()] == ["internal_error"] * 2

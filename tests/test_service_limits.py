@@ -186,3 +186,55 @@ def test_the_api_has_no_route_that_loads_a_model(app):
     assert {r for r in rules if r.startswith("/v1/")} == {"/v1/score", "/v1/feed", "/v1/model"}
     response = app.test_client().post("/v1/feed", json={"feed": "<rss/>", "options": {"model": "x"}})
     assert (response.status_code, response.get_json()["error"]["code"]) == (400, "unknown_field")
+
+
+# --- review findings: messages, precedence, headers -------------------------------------------------------
+
+def test_a_single_document_over_budget_gets_its_own_message(make_app, monkeypatch):
+    client = make_app(time_budget=2.0).test_client()
+    monkeypatch.setattr(scoring, "clock", SlowClock())
+    error = score(client, {"text": "The council met.\nThe vote was close.\nIt rained."}).get_json()["error"]
+    assert error["code"] == "time_budget_exceeded"
+    assert error["message"].startswith("scoring this document took more than its time budget of 2 s")
+
+
+def test_a_batch_over_budget_names_the_first_document_left(make_app, monkeypatch):
+    client = make_app(time_budget=2.0).test_client()
+    monkeypatch.setattr(scoring, "clock", SlowClock())
+    error = score(client, {"documents": [{"text": "One."}, {"text": "Two."}]}).get_json()["error"]
+    assert error["message"].startswith("documents[0]: the time budget of this request ran out")
+
+
+def test_too_many_paragraphs_wins_over_the_time_budget(make_app, monkeypatch):
+    client = make_app(time_budget=2.0, max_paragraphs=2).test_client()
+    monkeypatch.setattr(scoring, "clock", SlowClock())
+    response = score(client, {"documents": [{"text": "One."}, {"text": "One.\nTwo.\nThree."}]})
+    assert response.status_code == 413 and response.get_json()["error"]["message"].startswith("documents[1]: ")
+
+
+def test_the_rate_limiter_leaves_other_answers_alone_and_counts_refused_keys(make_app, monkeypatch):
+    client = make_app(rate_limit="3/minute", api_keys=(KEY,), time_budget=2.0).test_client()
+    ok = score(client, {"text": "The council met."}, Authorization=f"Bearer {KEY}")
+    assert ok.status_code == 200 and "Retry-After" not in ok.headers and "X-RateLimit-Remaining" not in ok.headers
+    monkeypatch.setattr(scoring, "clock", SlowClock())
+    slow = score(client, {"text": "The council met.\nThe vote was close."}, Authorization=f"Bearer {KEY}")
+    assert slow.status_code == 503 and slow.headers["Retry-After"] == "1"
+    assert score(client, {"text": "a"}, Authorization="Bearer guess").status_code == 401  # the third request
+    assert score(client, {"text": "a"}, Authorization="Bearer guess").status_code == 429  # guessing is counted
+
+
+def test_the_extension_may_send_and_read_the_request_id(client):
+    preflight = client.options("/v1/score", headers={
+        "Origin": "chrome-extension://" + "abcdefghijklmnop" * 2, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, x-request-id"})
+    assert "x-request-id" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    answer = client.post("/v1/score", json={"text": "a"},
+                         headers={"Origin": "chrome-extension://" + "abcdefghijklmnop" * 2})
+    exposed = answer.headers["Access-Control-Expose-Headers"].lower()
+    assert "x-request-id" in exposed and "retry-after" in exposed
+
+
+@pytest.mark.parametrize("value", ["memroy://", "redis://localhost:6379"])
+def test_a_rate_limit_storage_this_installation_cannot_use_is_refused(value):
+    with pytest.raises(ConfigError, match="LURID_RATE_LIMIT_STORAGE"):
+        ServiceConfig.from_env({"LURID_RATE_LIMIT_STORAGE": value})

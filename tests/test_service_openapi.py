@@ -99,3 +99,22 @@ def test_document_states_the_configured_limits(make_app):
     schemas = document["components"]["schemas"]
     assert schemas["BatchRequest"]["properties"]["documents"]["maxItems"] == 5
     assert schemas["Document"]["properties"]["text"]["maxLength"] == 123
+
+
+def test_limit_responses_match_the_document(make_app, monkeypatch):
+    from classifier import scoring
+
+    app = make_app(max_paragraphs=2, rate_limit="5/minute", time_budget=2.0)
+    client = app.test_client()
+    document = client.get("/openapi.json").get_json()
+    check(client, document, "POST", "/v1/score", 413, json={"text": "One.\nTwo.\nThree."})
+    feed = ('<rss version="2.0"><channel><item><guid>a</guid><description>&lt;p&gt;One.&lt;/p&gt;&lt;p&gt;Two.'
+            '&lt;/p&gt;&lt;p&gt;Three.&lt;/p&gt;</description></item></channel></rss>')
+    answer = check(client, document, "POST", "/v1/feed", 200, json={"feed": feed}).get_json()
+    assert answer["results"][0]["error"]["code"] == "too_many_paragraphs"
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(scoring, "clock", lambda: float(next(ticks)))  # every reading a second later
+    check(client, document, "POST", "/v1/score", 503, json={"documents": [{"text": "One.\nTwo."}]})
+    check(client, document, "GET", "/v1/model", 200)
+    check(client, document, "GET", "/v1/model", 200)
+    check(client, document, "GET", "/v1/model", 429)
