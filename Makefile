@@ -51,7 +51,10 @@ audit: $(STAMP)
 # requirements.lock from a fresh venv holding only lurid's runtime dependencies
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/python -m pip install --quiet .
-	{ sed -n '/^#/p' requirements.lock; .lock-venv/bin/python -m pip freeze --exclude lurid; } > requirements.lock.new
+	{ echo "# The runtime dependencies, exactly as \`pip install .\` resolved them into a fresh Python venv"; \
+	  echo "# ($$(date -u +%F), $$($(PYTHON) --version)). The Docker image installs with these as constraints, and"; \
+	  echo "# \`make audit\` checks them with pip-audit. Regenerate with \`make lock\` after changing pyproject.toml."; \
+	  .lock-venv/bin/python -m pip freeze --exclude lurid; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 # the evaluation gate (.ci/floors.json); public-corpus measures are skipped when ../shared is missing

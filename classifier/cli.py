@@ -353,7 +353,8 @@ def input_records(paths: list[str], input_format: str, stdin, max_chars: int = M
             data = head + stream.read(limit + 1 - len(head)) if len(head) <= limit else head
             if len(data) > limit:
                 yield error_record(name, "too_large", f"{name}: over {limit} bytes, more than "
-                                   + ("a feed may have" if kind == "feed" else f"{max_chars} characters (--max-chars)"))
+                                   + ("a feed file may have: split it into smaller files" if kind == "feed"
+                                      else f"{max_chars} characters (--max-chars)"))
             elif kind == "feed":
                 yield from feed_records(name, data, max_chars)
             else:
