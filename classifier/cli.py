@@ -36,6 +36,10 @@ EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 BATCH_SIZE = 64
 # Batches handed to the worker pool at once, per worker.
 WINDOW_BATCHES_PER_JOB = 4
+# JSON records nested deeper than this are refused: their fields are copied to the output and pickled to
+# worker processes, both of which recurse, and a record nested ~980 deep (still valid for json.loads)
+# crashed the whole run with a RecursionError while pickling. News records need a few levels.
+MAX_JSON_DEPTH = 100
 # Bytes read before guessing the input format.
 SNIFF_BYTES = 4096
 _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article")
@@ -162,6 +166,22 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def nesting_exceeds(value, limit: int) -> bool:
+    """Whether decoded JSON nests deeper than `limit` levels (the outer object is level 1); no recursion.
+
+    >>> nesting_exceeds({"a": [[1]]}, 3), nesting_exceeds({"a": [[1]]}, 2)
+    (False, True)
+    """
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
 def lines_of(chunks):
     """Split a stream of byte chunks into lines (each keeps its newline)."""
     pending = b""
@@ -193,6 +213,9 @@ def jsonl_records(stream, source: str):
             continue
         if not isinstance(fields, dict):
             yield error_record(None, "invalid_record", f"{where}: expected a JSON object, got {type(fields).__name__}")
+            continue
+        if nesting_exceeds(fields, MAX_JSON_DEPTH):
+            yield error_record(None, "invalid_record", f"{where}: the record nests deeper than {MAX_JSON_DEPTH} levels")
             continue
         if "text" not in fields and "html" not in fields:
             yield error_record(fields.get("id"), "missing_field", f"{where}: record needs a 'text' or 'html' field")
@@ -256,14 +279,23 @@ def input_records(paths: list[str], input_format: str, stdin):
                 yield file_record(name, head + stream.read(), kind)
 
 
+# JSON leaves U+2028, U+2029 and U+0085 raw inside strings, and str.splitlines() (like some JSONL readers)
+# breaks lines at them: escaped, one record stays one line whatever its text holds.
+_LINE_SEPARATOR_ESCAPES = {0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\u0085"}
+
+
 def serialise(output: dict) -> str:
-    """One JSON line; lone surrogates (valid in JSON input) are kept as \\u escapes."""
+    """One JSON line; lone surrogates (valid in JSON input) are kept as \\u escapes, and so are line separators.
+
+    >>> serialise({"text": "a\u2028b"})
+    '{"text": "a\\\\u2028b"}'
+    """
     line = json.dumps(output, ensure_ascii=False)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
         line = json.dumps(output, ensure_ascii=True)
-    return line
+    return line.translate(_LINE_SEPARATOR_ESCAPES)
 
 
 def batches(records, size: int = BATCH_SIZE):
