@@ -72,6 +72,8 @@ FUZZ_SECONDS ?= 120
 FUZZ_TIMEOUT ?= 60
 FUZZ_TARGETS ?= text html feed jsonl service
 FUZZ_MAX_LEN ?= 65536
+# more libFuzzer options, e.g. FUZZ_OPTIONS=-len_control=0 to try long inputs from the start
+FUZZ_OPTIONS ?=
 FUZZ_STAMP := $(VENV)/.installed-fuzz
 
 $(FUZZ_STAMP): pyproject.toml $(STAMP)
@@ -86,7 +88,8 @@ fuzz: $(FUZZ_STAMP)
 	  echo "fuzz_$$target: $(FUZZ_SECONDS) s"; \
 	  $(BIN)/python fuzz/fuzz_$$target.py build/fuzz/corpus/$$target build/fuzz/seeds/$$target \
 	    -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 -max_len=$(FUZZ_MAX_LEN) \
-	    -print_final_stats=1 -artifact_prefix=build/fuzz/crashes/$$target- > build/fuzz/$$target.log 2>&1 \
+	    -print_final_stats=1 -artifact_prefix=build/fuzz/crashes/$$target- $(FUZZ_OPTIONS) \
+	    > build/fuzz/$$target.log 2>&1 \
 	    || failed="$$failed $$target"; \
 	  grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units" build/fuzz/$$target.log; \
 	done; \

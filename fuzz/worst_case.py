@@ -49,6 +49,7 @@ CASES = {
     "text: lexicon words, one per line": ("text", lambda: fill("Terrifying shameless fiasco!\n")),
     "text: emoji words ('😱 ')": ("text", lambda: fill("😱 ")),
     "text: emoji, no space": ("text", lambda: fill("😱")),
+    "text: lexicon word, emoji, non-ASCII words": ("text", lambda: fill("Shocking é😱 word\u200b ")),
     "text: ZWJ emoji sequences": ("text", lambda: fill("👨\u200d👩\u200d👧 ")),
     "text: '!' words": ("text", lambda: fill("! ")),
     "text: ALL CAPS words": ("text", lambda: fill("SHOCKING ")),

@@ -15,6 +15,7 @@ import math
 import os
 import subprocess
 import sys
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -170,13 +171,27 @@ FEED_PIECES = ["<item>", "</item>", "<title>", "</title>", "<description>", "</d
                "<!DOCTYPE x [<!ENTITY a 'b'>]>", "&a;", "\x00", "\ud800", "😱", "<p>", "</channel>"]
 
 
+def rss_of(texts: list[str]) -> str:
+    """A well-formed RSS feed whose items carry `texts` (escaped; control characters make it malformed)."""
+    items = "".join(f"<item><title>{escape(text[:20])}</title><description>{escape(text)}</description></item>"
+                    for text in texts)
+    return f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+
+
+feed_text = st.one_of(
+    st.tuples(st.sampled_from(['<rss version="2.0"><channel>', '<feed xmlns="http://www.w3.org/2005/Atom">',
+                               '<?xml version="1.0" encoding="utf-16"?><rss version="2.0">', "<rdf:RDF>", ""]),
+              st.lists(st.sampled_from(FEED_PIECES) | st.text(max_size=10), max_size=40).map("".join)).map("".join),
+    # well-formed, or cut anywhere in its second half
+    st.tuples(st.lists(adversarial_text | tag_soup, min_size=1, max_size=4).map(rss_of), st.integers(0, 50))
+    .map(lambda feed_cut: feed_cut[0][:len(feed_cut[0]) * (100 - feed_cut[1]) // 100]),
+)
+
+
 @PROPERTY
-@given(st.sampled_from(['<rss version="2.0"><channel>', '<feed xmlns="http://www.w3.org/2005/Atom">',
-                        '<?xml version="1.0" encoding="utf-16"?><rss version="2.0">', "<rdf:RDF>", ""]),
-       st.lists(st.sampled_from(FEED_PIECES) | st.text(max_size=10), max_size=40).map("".join),
-       st.sampled_from(["utf-8", "utf-16", "latin-1", "windows-1252"]))
-def test_any_feed_is_parsed_or_refused(model, head, body, encoding):
-    data = (head + body).encode(encoding, "replace" if encoding != "utf-8" else "surrogatepass")
+@given(feed_text, st.sampled_from(["utf-8", "utf-16", "latin-1", "windows-1252"]))
+def test_any_feed_is_parsed_or_refused(model, text, encoding):
+    data = text.encode(encoding, "replace" if encoding != "utf-8" else "surrogatepass")
     try:
         feed = parse_feed(data, source="f", max_items=50)
     except InputError as error:
@@ -310,6 +325,8 @@ bodies = st.one_of(
                  lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
                      st.sampled_from(["text", "html", "id", "documents", "options", "feed", "threshold", "offsets"]),
                      inner, max_size=3), max_leaves=8).map(lambda v: json.dumps(v).encode("utf-8", "surrogatepass")),
+    st.lists(adversarial_text | tag_soup, min_size=1, max_size=3).map(lambda texts: json.dumps(
+        {"feed": rss_of(texts), "options": {"offsets": "utf16"}}).encode("utf-8", "surrogatepass")),
     st.fixed_dictionaries({"text": adversarial_text}, optional={
         "id": st.text(max_size=5), "options": st.fixed_dictionaries({}, optional={
             "offsets": st.sampled_from(["utf16", "codepoint", "bytes"]), "clean": st.booleans(),
@@ -327,6 +344,8 @@ def test_every_answer_is_json(make_app, route, body, content_type):
     answer = response.get_json()
     if response.status_code == 200:
         assert set(answer) >= {"model", "results"}
+        for result in answer["results"] if route == "/v1/feed" else ():
+            assert set(result) == {"id", "error"} or {"title", "url", "text", "paragraphs"} <= set(result)
         sent = json.loads(body)
         if route == "/v1/score" and "text" in sent and sent.get("options", {}).get("offsets") != "utf16":
             (result,) = answer["results"]
