@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: audit lock install serve test test-browser screenshots gate model evaluate benchmark load soak soak-ci peers clean
+.PHONY: audit lock install serve test test-browser screenshots gate model evaluate benchmark load soak soak-ci peers fuzz redos-audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,40 @@ peers: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python benchmarks/embeddings.py
 	$(BIN)/python benchmarks/extractors.py
+
+# coverage-guided fuzzing with atheris (fuzz/, docs/fuzzing.md): each target runs FUZZ_SECONDS from seeds
+# generated on the fly (fuzz/seeds.py); a crash, hang (FUZZ_TIMEOUT s on one input) or broken invariant
+# leaves its input in build/fuzz/crashes/ and fails the target. Logs: build/fuzz/TARGET.log.
+FUZZ_SECONDS ?= 120
+FUZZ_TIMEOUT ?= 60
+FUZZ_TARGETS ?= text html feed jsonl service
+FUZZ_MAX_LEN ?= 65536
+# more libFuzzer options, e.g. FUZZ_OPTIONS=-len_control=0 to try long inputs from the start
+FUZZ_OPTIONS ?=
+FUZZ_STAMP := $(VENV)/.installed-fuzz
+
+$(FUZZ_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,fuzz]"
+	touch $(FUZZ_STAMP)
+
+fuzz: $(FUZZ_STAMP)
+	rm -rf build/fuzz/seeds && $(BIN)/python fuzz/seeds.py build/fuzz/seeds
+	mkdir -p build/fuzz/crashes
+	failed=""; for target in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$target; \
+	  echo "fuzz_$$target: $(FUZZ_SECONDS) s"; \
+	  $(BIN)/python fuzz/fuzz_$$target.py build/fuzz/corpus/$$target build/fuzz/seeds/$$target \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -rss_limit_mb=2048 -max_len=$(FUZZ_MAX_LEN) \
+	    -print_final_stats=1 -artifact_prefix=build/fuzz/crashes/$$target- $(FUZZ_OPTIONS) \
+	    > build/fuzz/$$target.log 2>&1 \
+	    || failed="$$failed $$target"; \
+	  grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units" build/fuzz/$$target.log; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz targets failed:$$failed (see build/fuzz/*.log)"; exit 1; fi
+
+# every regular expression in classifier/ and service/ timed on adversarial input at growing sizes
+redos-audit: $(STAMP)
+	$(BIN)/python fuzz/redos_audit.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

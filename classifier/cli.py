@@ -46,6 +46,10 @@ EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 BATCH_SIZE = 64
 # Batches handed to the worker pool at once, per worker.
 WINDOW_BATCHES_PER_JOB = 4
+# JSON records nested deeper than this are refused: their fields are copied to the output and pickled to
+# worker processes, both of which recurse, and a record nested ~980 deep (still valid for json.loads)
+# crashed the whole run with a RecursionError while pickling. News records need a few levels.
+MAX_JSON_DEPTH = 100
 # Bytes read before guessing the input format.
 SNIFF_BYTES = 4096
 # Characters one document may have, by default: ten times the service's limit, far beyond any article.
@@ -226,6 +230,22 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def nesting_exceeds(value, limit: int) -> bool:
+    """Whether decoded JSON nests deeper than `limit` levels (the outer object is level 1); no recursion.
+
+    >>> nesting_exceeds({"a": [[1]]}, 3), nesting_exceeds({"a": [[1]]}, 2)
+    (False, True)
+    """
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
 class LineTooLong(bytes):
     """What `lines_of` yields in place of a line over its limit: the line's first bytes (the rest is dropped)."""
 
@@ -235,28 +255,33 @@ def lines_of(chunks, limit: int | None = None):
 
     A line longer than `limit` bytes is not kept whole: its first `limit`
     bytes come out as a `LineTooLong`, and the rest of it is skipped chunk by
-    chunk as it is read, so memory stays bounded whatever the input.
+    chunk as it is read, so memory stays bounded whatever the input. Each
+    chunk is searched once, so time is linear in the input, however long
+    its lines.
     """
-    pending = b""
+    pieces: list[bytes] = []  # the current line so far
+    size = 0
     skipping = False  # inside a line already reported as too long
     for chunk in chunks:
+        start = 0
         if skipping:
             newline = chunk.find(b"\n")
             if newline < 0:
                 continue
-            chunk, skipping = chunk[newline + 1:], False
-        pending += chunk
-        *complete, pending = pending.split(b"\n")
-        for line in complete:
-            if limit is not None and len(line) > limit:
-                yield LineTooLong(line[:limit])
-            else:
-                yield line + b"\n"
-        if limit is not None and len(pending) > limit:
-            yield LineTooLong(pending[:limit])
-            pending, skipping = b"", True
-    if pending:
-        yield pending
+            start, skipping = newline + 1, False
+        while (newline := chunk.find(b"\n", start)) >= 0:
+            line = b"".join([*pieces, chunk[start:newline]]) if pieces else chunk[start:newline]
+            pieces, size = [], 0
+            yield LineTooLong(line[:limit]) if limit is not None and len(line) > limit else line + b"\n"
+            start = newline + 1
+        if start < len(chunk):
+            pieces.append(chunk[start:])
+            size += len(chunk) - start
+        if limit is not None and size > limit:
+            yield LineTooLong(b"".join(pieces)[:limit])
+            pieces, size, skipping = [], 0, True
+    if pieces:
+        yield b"".join(pieces)
 
 
 def jsonl_records(stream, source: str, max_chars: int | None = None):
@@ -282,6 +307,9 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
             continue
         if not isinstance(fields, dict):
             yield error_record(None, "invalid_record", f"{where}: expected a JSON object, got {type(fields).__name__}")
+            continue
+        if nesting_exceeds(fields, MAX_JSON_DEPTH):
+            yield error_record(None, "invalid_record", f"{where}: the record nests deeper than {MAX_JSON_DEPTH} levels")
             continue
         if "text" not in fields and "html" not in fields:
             yield error_record(fields.get("id"), "missing_field", f"{where}: record needs a 'text' or 'html' field")
@@ -361,14 +389,23 @@ def input_records(paths: list[str], input_format: str, stdin, max_chars: int = M
                 yield file_record(name, data, kind)
 
 
+# JSON leaves U+2028, U+2029 and U+0085 raw inside strings, and str.splitlines() (like some JSONL readers)
+# breaks lines at them: escaped, one record stays one line whatever its text holds.
+_LINE_SEPARATOR_ESCAPES = {0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\u0085"}
+
+
 def serialise(output: dict) -> str:
-    """One JSON line; lone surrogates (valid in JSON input) are kept as \\u escapes."""
+    """One JSON line; lone surrogates (valid in JSON input) are kept as \\u escapes, and so are line separators.
+
+    >>> serialise({"text": "a\u2028b"})
+    '{"text": "a\\\\u2028b"}'
+    """
     line = json.dumps(output, ensure_ascii=False)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
         line = json.dumps(output, ensure_ascii=True)
-    return line
+    return line.translate(_LINE_SEPARATOR_ESCAPES)
 
 
 def batches(records, size: int = BATCH_SIZE):
@@ -403,7 +440,12 @@ def scored_batches(records, config: ScoringConfig, jobs: int):
     # batches at a time; memory stays bounded and order is kept.
     with Parallel(n_jobs=jobs, backend="multiprocessing") as parallel:
         for window in batches(rest(), WINDOW_BATCHES_PER_JOB * jobs):
-            yield from parallel(delayed(score_batch_lines)(batch, config) for batch in window)
+            try:
+                results = parallel(delayed(score_batch_lines)(batch, config) for batch in window)
+            except Exception:  # noqa: BLE001 - the pool failed (a worker died, a record would not pickle)
+                # score this window here instead, where a failing record costs only its own line
+                results = [score_batch_lines(batch, config) for batch in window]
+            yield from results
 
 
 def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:

@@ -196,8 +196,9 @@ class LoadedModel:
             marks = [match.span() for match in re.finditer("!", text)]
             found.extend((*span, style_slope("exclamations", len(marks))) for span in marks)
             if not text.isascii():
-                emoji = [match.span() for match in EMOJI_SEQUENCE.finditer(text)]
-                found.extend((*span, style_slope("emoji", count_emoji(text))) for span in emoji)
+                # one slope for all: counting per emoji made a paragraph of n emoji take O(n^2) time
+                emoji_slope = style_slope("emoji", count_emoji(text))
+                found.extend((*match.span(), emoji_slope) for match in EMOJI_SEQUENCE.finditer(text))
         return found
 
 
