@@ -9,6 +9,7 @@ The extracted text is the blocks joined by blank lines; offsets refer to it.
 from __future__ import annotations
 
 import re
+import threading
 
 import lxml.etree
 import lxml.html
@@ -34,8 +35,9 @@ CONTEXT_CUES = (
 _CUE_PATTERN = re.compile(r"[a-z]+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # huge_tree: deep nesting (past 256 levels) is parsed, not silently cut short; libxml2 still stops at 2,048
-# levels, and drops what follows (docs/fuzzing.md)
-_PARSER = lxml.html.HTMLParser(huge_tree=True)
+# levels, and drops what follows (docs/fuzzing.md): `strict` parsing says so. One parser per thread, so that
+# its error log is this parse's own.
+_PARSERS = threading.local()
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Elements are inspected for context cues only this deep, to keep bombs cheap.
 MAX_CONTEXT_DEPTH = 64
@@ -62,8 +64,23 @@ def _cues(element) -> frozenset[str]:
     return frozenset(found)
 
 
-def parse_html(markup: str) -> Document:
-    """Parse HTML into a Document whose `text` is the extracted block text."""
+class HtmlTooDeep(ValueError):
+    """The markup nests deeper than libxml2 parses (2,048 levels): what follows would be lost."""
+
+
+def _parser() -> lxml.html.HTMLParser:
+    if not hasattr(_PARSERS, "parser"):
+        _PARSERS.parser = lxml.html.HTMLParser(huge_tree=True)
+    return _PARSERS.parser
+
+
+def parse_html(markup: str, strict: bool = False) -> Document:
+    """Parse HTML into a Document whose `text` is the extracted block text.
+
+    With `strict`, markup nested too deep for the parser raises HtmlTooDeep
+    instead of losing the text past that depth without a word (a page could
+    hide its text that way).
+    """
     if not isinstance(markup, str):
         raise TypeError(f"html must be str, not {type(markup).__name__}")
     if not markup.strip():
@@ -72,9 +89,13 @@ def parse_html(markup: str) -> Document:
     markup = _XML_DECLARATION.sub("", markup, count=1)
     markup = markup.encode("utf-8", "replace").decode("utf-8") if not markup.isascii() else markup
     try:
-        root = lxml.html.document_fromstring(markup, parser=_PARSER)
+        parser = _parser()
+        root = lxml.html.document_fromstring(markup, parser=parser)
     except (lxml.etree.ParserError, ValueError):
         return Document(text="", paragraphs=(), source="html")
+    if strict and any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise HtmlTooDeep("the HTML nests elements more than 2,048 deep, and the text past that depth cannot "
+                          "be read; flatten the markup or send its text")
 
     blocks: list[tuple[str, float, str, frozenset[str], tuple[int, ...]]] = []
     pieces: list[str] = []

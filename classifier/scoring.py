@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .html import parse_html
+from .html import HtmlTooDeep, parse_html
 from .loaded import merge_highlights
 from .model import LuridModel
 from .text import Document, split_text
@@ -175,7 +175,12 @@ def parse_document(text: str | None = None, html: str | None = None, max_chars: 
         raise InputError("invalid_field", f"'{field_name}' must be a string, not {type(value).__name__}")
     if max_chars is not None and len(value) > max_chars:
         raise InputError("too_large", f"'{field_name}' has {len(value)} characters; the limit is {max_chars}")
-    return split_text(value) if html is None else parse_html(value)
+    if html is None:
+        return split_text(value)
+    try:
+        return parse_html(value, strict=True)
+    except HtmlTooDeep as error:
+        raise InputError("html_too_deep", str(error)) from None
 
 
 def score_document(model: LuridModel, text: str | None = None, html: str | None = None,

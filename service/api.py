@@ -28,6 +28,8 @@ from .requestlog import count_documents
 blueprint = Blueprint("api", __name__)
 # Seconds a client is asked to wait before retrying a request that ran out of time.
 RETRY_AFTER_S = 1
+# Errors the core finds in a document that no retry can fix, and their status.
+DOCUMENT_REFUSALS = {"too_many_paragraphs": 413, "html_too_deep": 422}
 
 
 @dataclass(frozen=True)
@@ -69,18 +71,20 @@ def limited(scoring: ScoringConfig, config: ServiceConfig) -> ScoringConfig:
 
 
 def refuse_whole(outcomes: list, batch: bool) -> None:
-    """The request was checked whole, so an error left is a document too big to split or to score in time.
+    """The request was checked whole, so an error left is a document that cannot be read, or not in time.
 
-    A document over the paragraph limit will always be refused: that comes first, as a 413. A time budget
-    run out may pass on a retry when the server is less busy: a 503 with Retry-After.
+    A document that can never be scored (too many paragraphs: 413; HTML nested too deep: 422) comes first.
+    A time budget run out may pass on a retry when the server is less busy: a 503 with Retry-After.
     """
     errors = [(i, outcome) for i, outcome in enumerate(outcomes) if isinstance(outcome, InputError)]
     if not errors:
         return
-    index, error = next(((i, e) for i, e in errors if e.code == "too_many_paragraphs"), errors[0])
+    index, error = next(((i, e) for i, e in errors if e.code in DOCUMENT_REFUSALS), errors[0])
     message = f"documents[{index}]: {error.message}" if batch else error.message
     if error.code == "too_many_paragraphs":
         raise ApiError(413, error.code, f"{message} (LURID_MAX_PARAGRAPHS)")
+    if error.code in DOCUMENT_REFUSALS:
+        raise ApiError(DOCUMENT_REFUSALS[error.code], error.code, message)
     raise ApiError(503, error.code, f"{message}, or retry later", headers={"Retry-After": str(RETRY_AFTER_S)})
 
 

@@ -17,7 +17,7 @@ from .payload import OFFSET_UNITS
 ERROR_CODES = ["invalid_json", "invalid_body", "missing_field", "invalid_field", "unknown_field",
                "too_many_documents", "document_too_large", "body_too_large", "invalid_feed", "unsupported_media_type",
                "unauthorized", "not_found", "method_not_allowed", "http_error", "internal_error",
-               "too_many_paragraphs", "time_budget_exceeded", "rate_limited"]
+               "too_many_paragraphs", "time_budget_exceeded", "rate_limited", "html_too_deep"]
 JSON = "application/json"
 
 
@@ -130,7 +130,8 @@ def _schemas(config: ServiceConfig) -> dict:
                  "properties": {"id": {"type": "string"}, "error": {
                      "type": "object", "required": ["code", "message"], "additionalProperties": False,
                      "properties": {"code": {"type": "string", "enum": ["empty_item", "document_too_large",
-                                                                       "too_many_paragraphs", "time_budget_exceeded"]},
+                                                                       "too_many_paragraphs", "time_budget_exceeded",
+                                                                       "html_too_deep"]},
                                     "message": {"type": "string"}}}}},
             ],
         },
@@ -216,7 +217,8 @@ def openapi_document(config: ServiceConfig) -> dict:
                                   f"{config.max_document_chars} characters or {config.max_paragraphs} "
                                   "paragraphs"),
                     "415": _error("the body is not sent as application/json"),
-                    "422": _error(f"more than {config.max_documents} documents"),
+                    "422": _error(f"more than {config.max_documents} documents, or HTML nested more than "
+                                  "2,048 elements deep (`html_too_deep`, naming the document)"),
                     **limited,
                     "503": _error(f"a document, or a batch as a whole, took more than the time budget of "
                                   f"{config.time_budget:g} s (`time_budget_exceeded`, naming the document); "

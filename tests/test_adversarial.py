@@ -151,16 +151,27 @@ def test_ten_to_the_five_elements(model):
 
 
 def test_deep_nesting_and_unclosed_tags(model):
+    refused = 0
     for markup in ("<div>" * 100_000 + "x", "<p><b><i>x" * 10_000, "<a>" * 50_000, "<table>" * 20_000 + "<td>x"):
-        result = score_document(model, html=markup)
+        try:
+            result = score_document(model, html=markup)
+        except InputError as error:  # past 2,048 levels the parser would drop text: refused, not cut
+            assert error.code == "html_too_deep"
+            refused += 1
+            continue
         check_document(result, markup)
+    assert refused >= 1  # the 100,000-deep <div>s at least
 
 
-@pytest.mark.xfail(strict=True, reason="libxml2 stops at 2,048 levels of HTML nesting even with huge_tree: "
-                                       "what follows is dropped (docs/fuzzing.md)")
-def test_text_after_very_deep_nesting_is_kept():
-    document = parse_html("<div>" * 3000 + "</div>" * 3000 + "<p>The article itself.</p>")
-    assert "The article itself." in document.text
+def test_html_nested_too_deep_to_read_is_refused_not_silently_cut(model):
+    # libxml2 stops at 2,048 levels even with huge_tree and drops what follows: a page could hide its text
+    markup = "<div>" * 3000 + "</div>" * 3000 + "<p>The article itself.</p>"
+    assert "The article itself." not in parse_html(markup).text  # what the parser does (lenient mode)
+    with pytest.raises(InputError) as refused:
+        score_document(model, html=markup)
+    assert refused.value.code == "html_too_deep"
+    shallower = "<div>" * 2000 + "</div>" * 2000 + "<p>The article itself.</p>"
+    assert "The article itself." in score_document(model, html=shallower, config=ScoringConfig(clean=True)).text
 
 
 # -- feeds --------------------------------------------------------------------------------------------------
@@ -302,7 +313,7 @@ def test_cli_one_line_per_input_line_whatever_the_input():
             assert output["id"] == f"r{i}" and "sensationalism" in output
     codes = [outputs[i]["error"]["code"] if "error" in outputs[i] else None for i in range(0, 140, 14)]
     assert codes == ["invalid_encoding", "empty_line", "empty_line", None, "invalid_json", "invalid_record", None,
-                     None, "invalid_json", None]
+                     None, "invalid_json", "html_too_deep"]
 
 
 def test_cli_invalid_utf8_in_files_and_on_stdin(tmp_path):

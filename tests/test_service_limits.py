@@ -238,3 +238,11 @@ def test_the_extension_may_send_and_read_the_request_id(client):
 def test_a_rate_limit_storage_this_installation_cannot_use_is_refused(value):
     with pytest.raises(ConfigError, match="LURID_RATE_LIMIT_STORAGE"):
         ServiceConfig.from_env({"LURID_RATE_LIMIT_STORAGE": value})
+
+
+def test_html_nested_too_deep_is_a_422_naming_the_document(client):
+    deep = "<div>" * 3000 + "</div>" * 3000 + "<p>The article itself.</p>"
+    response = score(client, {"documents": [{"text": "One."}, {"html": deep}]})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "html_too_deep" and error["message"].startswith("documents[1]: the HTML nests")
