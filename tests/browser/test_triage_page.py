@@ -18,6 +18,9 @@ if os.environ.get("LURID_BROWSER_TESTS") == "required":
 else:
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: make test-browser")
 expect = sync_api.expect
+# Patience for each expectation: the server scores on a 2-core CI machine that may be busy; a condition that
+# holds is seen at once, so this only decides how long a failing run takes to say so.
+expect.set_options(timeout=20_000)
 
 FIXTURES = Path(__file__).with_name("fixtures")
 RSS = FIXTURES / "triage.rss"
