@@ -289,7 +289,8 @@ def main(argv=None) -> int:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/openapi.json") as response:
             json.load(response)  # the server answers before anything is timed
-        workers = int(os.environ.get("LURID_WORKERS") or len(os.sched_getaffinity(0)))
+        # start_server drops the caller's LURID_ variables, so the server runs its default: one worker per core
+        workers = len(os.sched_getaffinity(0))
         rows = []
         for name, (body, articles) in bodies.items():
             encoded = json.dumps(body).encode()
