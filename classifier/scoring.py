@@ -168,8 +168,10 @@ def document_score(probabilities, paragraphs, junk_start: int) -> float:
 
 def parse_document(text: str | None = None, html: str | None = None, max_chars: int | None = None) -> Document:
     """Check the input and split it into paragraphs."""
-    if (text is None) == (html is None):
+    if text is None and html is None:
         raise InputError("missing_field", "give exactly one of 'text' or 'html'")
+    if text is not None and html is not None:
+        raise InputError("invalid_field", "give exactly one of 'text' or 'html', not both")
     field_name, value = ("text", text) if html is None else ("html", html)
     if not isinstance(value, str):
         raise InputError("invalid_field", f"'{field_name}' must be a string, not {type(value).__name__}")

@@ -130,3 +130,11 @@ def test_bad_lurid_jobs_is_a_usage_error():
 def test_empty_input_gives_no_output():
     code, lines, _ = run_score(stdin=b"")
     assert code == 0 and lines == []
+
+
+def test_a_record_with_both_text_and_html_is_told_to_send_one():
+    code, lines, _ = run_score("--input-format", "jsonl",
+                               stdin=b'{"id": "both", "text": "a", "html": "<p>b</p>"}\n{"id": "none"}\n')
+    assert code == 1
+    assert [line["error"]["code"] for line in lines] == ["invalid_field", "missing_field"]
+    assert lines[0]["error"]["message"] == "give exactly one of 'text' or 'html', not both"
