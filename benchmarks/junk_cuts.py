@@ -17,7 +17,6 @@ are read from ../shared at run time and never copied into the repository.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from collections import Counter
@@ -26,46 +25,30 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from classifier.corpus import load_corpus  # noqa: E402
-from classifier.junk import JunkModel, best_suffix, main_container  # noqa: E402
+from classifier.evaluate import junk_cross_validation  # noqa: E402
+from classifier.junk import best_suffix, main_container  # noqa: E402
 from classifier.model import load_model  # noqa: E402
 from classifier.pages import load_pages  # noqa: E402
-from classifier.train import TRAINING_DATA, composed_junk_sets, page_training_set  # noqa: E402
 
 FOLDS = 5
 
 
 def out_of_fold(datasets: Path) -> list[dict]:
     """Per page: corpus, gold article flags, paragraphs' cues and out-of-fold probabilities."""
-    model = load_model()
-    lexicon = model.junk.lexicon
     pages = load_pages(datasets)
-    (documents, labels, rows), _ = composed_junk_sets(load_corpus(TRAINING_DATA))
-    everything = [(name, page) for name, corpus_pages in pages.items() for page in corpus_pages]
-    page_docs, page_labels, page_rows = page_training_set([page for _, page in everything], lexicon)
-    fold_of = [int(hashlib.sha256(page.key.encode()).hexdigest()[:8], 16) % FOLDS for _, page in everything]
-    found = [None] * len(everything)
-    for fold in range(FOLDS):
-        train = [i for i, f in enumerate(fold_of) if f != fold]
-        junk = JunkModel(lexicon=lexicon, max_iter=model.junk.max_iter, margin=model.junk.margin,
-                         html_bias=model.junk.html_bias).fit(
-            documents + [page_docs[i] for i in train], labels + [page_labels[i] for i in train],
-            rows + [page_rows[i] for i in train])
-        for i, f in enumerate(fold_of):
-            if f == fold:
-                name, page = everything[i]
-                paragraphs = page.document.paragraphs
-                found[i] = {
-                    "corpus": name, "article": list(page.article),
-                    "probabilities": junk.paragraph_probabilities(paragraphs, True).tolist(),
-                    "tags": [p.tag for p in paragraphs], "links": [p.link_density for p in paragraphs],
-                    "context": [sorted(p.context) for p in paragraphs],
-                    "lengths": [p.end - p.start for p in paragraphs],
-                    "words": [len(p.text.split()) for p in paragraphs],
-                    "in_main": main_container(paragraphs, np.array(
-                        [len(p.text.split()) >= 25 and p.link_density < 0.3 for p in paragraphs], float))[0].tolist(),
-                }
-        print(f"fold {fold} done", file=sys.stderr, flush=True)
+    found = [None] * sum(len(corpus_pages) for corpus_pages in pages.values())
+    for junk, i, name, page in junk_cross_validation(load_model(), pages, FOLDS):
+        paragraphs = page.document.paragraphs
+        found[i] = {
+            "corpus": name, "article": list(page.article),
+            "probabilities": junk.paragraph_probabilities(paragraphs, True).tolist(),
+            "tags": [p.tag for p in paragraphs], "links": [p.link_density for p in paragraphs],
+            "context": [sorted(p.context) for p in paragraphs],
+            "lengths": [p.end - p.start for p in paragraphs],
+            "words": [len(p.text.split()) for p in paragraphs],
+            "in_main": main_container(paragraphs, np.array(
+                [len(p.text.split()) >= 25 and p.link_density < 0.3 for p in paragraphs], float))[0].tolist(),
+        }
     return found
 
 

@@ -154,6 +154,19 @@ def evaluate_junk_pages(model: LuridModel, pages: dict[str, list[Page]], folds: 
             results[name] = [junk_on_page(model.junk, page) for page in corpus_pages]
         return {name: summarise_junk(r) | {"method": "direct (model not trained on these pages)"}
                 for name, r in results.items()}
+    for junk, _, name, page in junk_cross_validation(model, pages, folds):
+        results[name].append(junk_on_page(junk, page))
+    return {name: summarise_junk(r) | {"method": f"{folds}-fold cross-validation over pages"}
+            for name, r in results.items()}
+
+
+def junk_cross_validation(model: LuridModel, pages: dict[str, list[Page]], folds: int = JUNK_FOLDS):
+    """(fold's junk model, page index, corpus name, page) for every page, fold by fold.
+
+    Pages go to folds by a hash of their key; each fold's junk model is trained,
+    as the default one is, on the composed documents and the other folds' pages.
+    The index counts pages across corpora in the order of `pages`.
+    """
     lexicon = model.junk.lexicon
     (documents, labels, rows), _ = composed_junk_sets(load_corpus(TRAINING_DATA))
     everything = [(name, page) for name, corpus_pages in pages.items() for page in corpus_pages]
@@ -167,10 +180,7 @@ def evaluate_junk_pages(model: LuridModel, pages: dict[str, list[Page]], folds: 
             rows + [page_rows[i] for i in train])
         for i, f in enumerate(fold_of):
             if f == fold:
-                name, page = everything[i]
-                results[name].append(junk_on_page(junk, page))
-    return {name: summarise_junk(r) | {"method": f"{folds}-fold cross-validation over pages"}
-            for name, r in results.items()}
+                yield junk, i, *everything[i]
 
 
 def corpus_files(folder: Path, names: list[str]) -> list[dict]:
