@@ -20,8 +20,8 @@ from .text import Document, split_text
 # Paragraphs shorter than this many words (headings, labels) count for little
 # in the document score: their score says little about the article's tone.
 SHORT_PARAGRAPH_WORDS = 6
-# Seconds one document may take, by default (see ScoringConfig.time_budget). The worst input measured at
-# the service's 100,000-character limit (one word a line) takes about 3 s on one core (docs/reliability.md).
+# Seconds one document may take, by default (see ScoringConfig.time_budget). Within the default limits the
+# heaviest single document measured took well under a second (docs/reliability.md).
 TIME_BUDGET_DEFAULT = 10.0
 # Paragraphs one document may have, by default (see ScoringConfig.max_paragraphs). Articles have tens to a
 # few hundred; 5,000 one-word paragraphs take about a second on one core.
@@ -54,9 +54,9 @@ class ScoringConfig:
     # grows with the number of paragraphs, and one-character lines make many from few characters.
     max_paragraphs: int | None = None
     # Seconds of work one document may cost, None for no limit. It is checked between steps: after the
-    # document is parsed, after the batch's model calls (their time shared out by paragraph count), and
+    # document is parsed, after its group's model calls (their time shared out by paragraph count), and
     # before each paragraph's highlights. No single step is unbounded, because the input size is
-    # (max_chars, and the service's body limit). A document over budget gets `time_budget_exceeded`.
+    # (max_chars, max_paragraphs, groups). A document over budget gets `time_budget_exceeded`.
     time_budget: float | None = None
 
     def __post_init__(self):
@@ -166,7 +166,8 @@ def document_score(probabilities, paragraphs, junk_start: int) -> float:
     return float(np.average(probabilities[:junk_start], weights=weights))
 
 
-def parse_document(text: str | None = None, html: str | None = None, max_chars: int | None = None) -> Document:
+def parse_document(text: str | None = None, html: str | None = None, max_chars: int | None = None,
+                   max_paragraphs: int | None = None) -> Document:
     """Check the input and split it into paragraphs."""
     if text is None and html is None:
         raise InputError("missing_field", "give exactly one of 'text' or 'html'")
@@ -177,12 +178,14 @@ def parse_document(text: str | None = None, html: str | None = None, max_chars: 
         raise InputError("invalid_field", f"'{field_name}' must be a string, not {type(value).__name__}")
     if max_chars is not None and len(value) > max_chars:
         raise InputError("too_large", f"'{field_name}' has {len(value)} characters; the limit is {max_chars}")
-    if html is None:
-        return split_text(value)
     try:
-        return parse_html(value, strict=True)
+        document = split_text(value) if html is None else parse_html(value, strict=True)
     except HtmlTooDeep as error:
         raise InputError("html_too_deep", str(error)) from None
+    if max_paragraphs is not None and len(document.paragraphs) > max_paragraphs:
+        raise InputError("too_many_paragraphs", f"the document splits into {len(document.paragraphs)} paragraphs; "
+                         f"the limit is {max_paragraphs}: send it in smaller parts")
+    return document
 
 
 def score_document(model: LuridModel, text: str | None = None, html: str | None = None,
@@ -211,11 +214,8 @@ def score_documents(model: LuridModel, documents: list[dict], config: ScoringCon
         # many paragraphs) is told so, rather than that time ran out. Parsing is bounded by the size limits.
         started = clock()
         try:
-            document = parse_document(item.get("text"), item.get("html"), config.max_chars)
-            if config.max_paragraphs is not None and len(document.paragraphs) > config.max_paragraphs:
-                raise InputError("too_many_paragraphs", f"the document splits into {len(document.paragraphs)}"
-                                 f" paragraphs; the limit is {config.max_paragraphs}: send it in smaller parts")
-            parsed.append(document if deadline is None or clock() <= deadline else _call_over_budget(False))
+            document = parse_document(item.get("text"), item.get("html"), config.max_chars, config.max_paragraphs)
+            parsed.append(document if deadline is None or clock() <= deadline else _call_over_budget(started=False))
         except InputError as error:
             parsed.append(error)
         spent.append(clock() - started)
