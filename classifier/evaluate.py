@@ -28,6 +28,9 @@ from .reliability import reliability_svg
 from .train import composed_junk_sets, expected_calibration_error, page_training_set
 
 REPO = Path(__file__).resolve().parent.parent
+# Written by `python -m classifier.research` and `python benchmarks/clickbait_cv.py`.
+MEASURED_ELSEWHERE = {"research": REPO / "docs" / "research.json",
+                      "clickbait_cv": REPO / "benchmarks" / "clickbait_cv.json"}
 DATASETS_DEFAULT = REPO.parent / "shared" / "datasets"
 JUNK_FOLDS = 5
 PAGE_REPORT_NAMES = {"wcxb_dev": "wcxb_dev_articles", "scrapinghub": "scrapinghub"}
@@ -127,6 +130,7 @@ def summarise_junk(pages: list[dict]) -> dict:
     with_trailing = [p for p in pages if p["trailing_chars"]]
     return {
         "pages": len(pages),
+        "pages_cut": int(sum(p["cut"] for p in pages)),
         "article_text_cut_share": round(float(np.mean([p["cut"] for p in pages])), 4) if pages else None,
         "pages_with_block": int(sum(p["block"] for p in pages)),
         "pages_with_trailing_text": len(with_trailing),
@@ -134,7 +138,20 @@ def summarise_junk(pages: list[dict]) -> dict:
                                        / max(sum(p["trailing_chars"] for p in with_trailing), 1), 4),
         "trailing_recall_mean_per_page": round(float(np.mean(
             [p["trailing_taken"] / p["trailing_chars"] for p in with_trailing])), 4) if with_trailing else None,
+        "trailing_chars": int(sum(p["trailing_chars"] for p in with_trailing)),
+        "trailing_chars_taken": int(sum(p["trailing_taken"] for p in with_trailing)),
     }
+
+
+def combine_junk(results: list[dict]) -> dict | None:
+    """The junk figures of several page corpora taken together, page by page (None if any lacks counts)."""
+    if not results or any("pages_cut" not in r or "trailing_chars" not in r for r in results):
+        return None
+    pages = sum(r["pages"] for r in results)
+    trailing = sum(r["trailing_chars"] for r in results)
+    return {"pages": pages, "pages_cut": sum(r["pages_cut"] for r in results),
+            "article_text_cut_share": round(sum(r["pages_cut"] for r in results) / max(pages, 1), 4),
+            "trailing_recall_chars": round(sum(r["trailing_chars_taken"] for r in results) / max(trailing, 1), 4)}
 
 
 def evaluate_junk_pages(model: LuridModel, pages: dict[str, list[Page]], folds: int = JUNK_FOLDS) -> dict:
@@ -223,7 +240,21 @@ def evaluate(model: LuridModel, datasets: Path, log=print) -> dict:
             report["corpora"][PAGE_REPORT_NAMES[name]] = {"missing": str(datasets / name)}
             log(f"{name}: missing ({datasets / name}), skipped")
     report["junk_seconds"] = round(time.perf_counter() - start, 1)
+    found = [report["corpora"][PAGE_REPORT_NAMES[name]] for name in PAGE_REPORT_NAMES if name in pages]
+    if len(found) == len(PAGE_REPORT_NAMES):
+        report["junk_combined"] = combine_junk(found)
+    report.update(measured_elsewhere())
     return report
+
+
+def measured_elsewhere() -> dict:
+    """Figures that other commands measure (they take long, or train on the corpus they report), read
+    from the JSON each writes beside its report; absent when that command has not been run."""
+    found = {}
+    for key, path in MEASURED_ELSEWHERE.items():
+        if path.is_file():
+            found[key] = json.loads(path.read_text(encoding="utf-8")) | {"source": str(path.relative_to(REPO))}
+    return found
 
 
 def _row(values) -> str:
@@ -321,25 +352,102 @@ def render_markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-# The done criteria of the scoring-core issue, as (label, corpus, key, floor or ceiling, kind).
+# Targets as (label, path into the report, bound, kind): "min" is a floor, "max" a ceiling.
+# The scoring core's done criteria:
 TARGETS = (
-    ("BABE ROC AUC", "babe", "roc_auc", 0.70, "min"),
-    ("PTC loaded_language ROC AUC", "ptc_loaded_language", "roc_auc", 0.78, "min"),
-    ("WCXB dev articles: pages with article text cut", "wcxb_dev_articles", "article_text_cut_share", 0.02, "max"),
-    ("WCXB dev articles: trailing recall (chars)", "wcxb_dev_articles", "trailing_recall_chars", 0.80, "min"),
-    ("WCXB dev articles: trailing recall (mean per page)", "wcxb_dev_articles", "trailing_recall_mean_per_page",
+    ("BABE ROC AUC", ("corpora", "babe", "roc_auc"), 0.70, "min"),
+    ("PTC loaded_language ROC AUC", ("corpora", "ptc_loaded_language", "roc_auc"), 0.78, "min"),
+    ("WCXB dev articles: pages with article text cut", ("corpora", "wcxb_dev_articles", "article_text_cut_share"),
+     0.02, "max"),
+    ("WCXB dev articles: trailing recall (chars)", ("corpora", "wcxb_dev_articles", "trailing_recall_chars"),
      0.80, "min"),
+    ("WCXB dev articles: trailing recall (mean per page)",
+     ("corpora", "wcxb_dev_articles", "trailing_recall_mean_per_page"), 0.80, "min"),
 )
+# Judgement quality: the default model measured against peers' figures.
+QUALITY_TARGETS = (
+    ("PTC loaded_language ROC AUC, default model", ("corpora", "ptc_loaded_language", "roc_auc"), 0.85, "min"),
+    ("BABE ROC AUC, default model", ("corpora", "babe", "roc_auc"), 0.75, "min"),
+    ("BABE weighted F1, research model, 5-fold CV by article", ("research", "babe", "weighted_f1"), 0.80, "min"),
+    ("Stop Clickbait accuracy, nested 5-fold CV", ("clickbait_cv", "accuracy"), 0.985, "min"),
+    ("WCXB dev + ScrapingHub articles: pages with article text cut", ("junk_combined", "article_text_cut_share"),
+     0.01, "max"),
+    ("WCXB dev + ScrapingHub articles: trailing recall (chars)", ("junk_combined", "trailing_recall_chars"),
+     0.90, "min"),
+    ("Calibration: expected calibration error, authored held-out", ("authored_held_out", "ece"), 0.05, "max"),
+)
+# Where a measure comes from when this command does not measure it.
+HOW_MEASURED = {"research": "`python -m classifier.research` (docs/research.md)",
+                "clickbait_cv": "`python benchmarks/clickbait_cv.py` (benchmarks/clickbait_cv.md)"}
+# What was tried for each target that is missed; the figures of every attempt are in experiments.md.
+TRIED = {
+    "ptc": "Lexicon grown from 1,740 to 2,648 terms; sentence-level training rows (PTC 0.664 → 0.728, the largest step); "
+           "topic-spread vocabulary filter; C and cue weights; stem-collision fixes; subtle-slant training "
+           "sentences (lowered it); VADER valence and TextBlob subjectivity lexicons as cues (SG1 flat, not "
+           "kept). PTC's notion of loaded language is narrower than ours (name calling and slogans are other "
+           "techniques there): see error_analysis.md. The research model, which trains on PTC, reaches 0.815 in CV by article.",
+    "babe_research": "Mixes of training rows, measured in session 2 (authored + BABE + PTC 0.702, authored + "
+                     "BABE 0.722, BABE alone 0.747): out-of-domain rows dilute BABE's own signal. 0.80 is a BERT figure; no "
+                     "TF-IDF recipe here has come near it.",
+    "clickbait": "Word, character and NB-weighted TF-IDF recipes with C chosen inside each fold: 0.982, level "
+                 "with the plain reference (0.980). The shipped model never trains on these headlines "
+                 "(they lowered BABE SG1).",
+    "junk": "Logistic regression → gradient-boosted trees, a main-prose-container cue and a second pass over "
+            "neighbours (WCXB cut 33% → 4.8%); length-weighted suffix sums; barriers before long or prose "
+            "paragraphs; a table-cell cue; prose-after-in-main-container cues. Most remaining cuts start at "
+            "a short heading, credit or link list that the gold body keeps (junk_cuts.md).",
+}
+TRIED_TITLES = {"ptc": "PTC", "babe_research": "BABE, research model", "clickbait": "Stop Clickbait",
+                "junk": "Junk block on real pages"}
+TRIED_FOR = {
+    "PTC loaded_language ROC AUC": "ptc", "PTC loaded_language ROC AUC, default model": "ptc",
+    "BABE weighted F1, research model, 5-fold CV by article": "babe_research",
+    "Stop Clickbait accuracy, nested 5-fold CV": "clickbait",
+}
+
+
+def _lookup(report: dict, path: tuple[str, ...]):
+    value = report
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _target_rows(report: dict, targets) -> tuple[list[str], list[str]]:
+    """Table rows for `targets`, and the keys of TRIED for those missed."""
+    rows, missed = [], []
+    for label, path, bound, kind in targets:
+        value = _lookup(report, path)
+        target = f"{'≥' if kind == 'min' else '≤'} {bound}"
+        if value is None:
+            met = (f"not measured: run {HOW_MEASURED[path[0]]}" if path[0] in HOW_MEASURED
+                   else "corpus missing" if path[0] == "corpora" else "not measured")
+        elif value >= bound if kind == "min" else value <= bound:
+            met = "yes"
+        else:
+            met = "**no**"
+            why = TRIED_FOR.get(label, "junk" if path[0] in ("junk_combined", "corpora") and "WCXB" in label else None)
+            if why and why not in missed:
+                missed.append(why)
+        source = HOW_MEASURED.get(path[0]) if value is not None else None
+        rows.append(_row([label, target, "—" if value is None else value, met + (f" ({source})" if source else "")]))
+    return rows, missed
 
 
 def render_targets(report: dict) -> list[str]:
-    lines = ["", "## Targets", "", _row(["measure", "target", "measured", "met"]), _row(["---"] * 4)]
-    for label, corpus, key, bound, kind in TARGETS:
-        value = report["corpora"].get(corpus, {}).get(key)
-        target = f"{'≥' if kind == 'min' else '≤'} {bound}"
-        met = "corpus missing" if value is None else ("yes" if (value >= bound if kind == "min" else value <= bound)
-                                                     else "**no**")
-        lines.append(_row([label, target, value, met]))
+    lines = ["", "## Targets", "", "### Scoring core", "", _row(["measure", "target", "measured", "met"]),
+             _row(["---"] * 4)]
+    rows, missed = _target_rows(report, TARGETS)
+    lines += rows
+    lines += ["", "### Judgement quality", "", _row(["measure", "target", "measured", "met"]), _row(["---"] * 4)]
+    rows, more = _target_rows(report, QUALITY_TARGETS)
+    lines += rows
+    missed += [key for key in more if key not in missed]
+    if missed:
+        lines += ["", "What was tried for the targets missed (figures in [experiments.md](experiments.md)):", ""]
+        lines += [f"- **{TRIED_TITLES[key]}.** {TRIED[key]}" for key in missed]
     junk = report.get("composed_held_out_junk")
     if junk:
         lines += ["", "Junk block on composed held-out documents (authored articles, endings and blocks the model "

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 import time
 from pathlib import Path
@@ -146,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {results[name]}", file=sys.stderr)
     report = render(results, time.perf_counter() - start)
     args.out.write_text(report, encoding="utf-8")
+    # the figures beside the report, for the evaluation report's targets table
+    args.out.with_suffix(".json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(report)
     return 0
 

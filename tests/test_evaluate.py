@@ -37,3 +37,31 @@ def test_calibration_error_and_operating_points():
     assert poor > 0.5
     points = operating_points(np.array([0, 0, 0, 1, 1, 1]), np.array([0.1, 0.2, 0.6, 0.4, 0.8, 0.9]))
     assert points["triage"] <= points["default"] <= points["extension"]
+
+
+def test_junk_figures_combine_page_by_page_not_as_a_mean_of_rates():
+    from classifier.evaluate import combine_junk, summarise_junk
+
+    small = summarise_junk([{"cut": True, "trailing_chars": 100, "trailing_taken": 0, "block": True}])
+    large = summarise_junk([{"cut": False, "trailing_chars": 900, "trailing_taken": 900, "block": True}] * 3)
+    both = combine_junk([small, large])
+    assert both["pages"] == 4 and both["pages_cut"] == 1
+    assert both["article_text_cut_share"] == 0.25  # a mean of the two rates would say 0.5
+    assert both["trailing_recall_chars"] == round(2700 / 2800, 4)
+    assert combine_junk([{"pages": 3, "article_text_cut_share": 0.1}]) is None  # an old report lacks the counts
+
+
+def test_targets_table_says_met_missed_or_not_measured():
+    from classifier.evaluate import render_targets
+
+    report = {"corpora": {"babe": {"roc_auc": 0.77}, "ptc_loaded_language": {"roc_auc": 0.74}},
+              "authored_held_out": {"ece": 0.02}, "research": {"babe": {"weighted_f1": 0.70}}}
+    lines = "\n".join(render_targets(report))
+    assert "| BABE ROC AUC, default model | ≥ 0.75 | 0.77 | yes |" in lines
+    assert "| PTC loaded_language ROC AUC, default model | ≥ 0.85 | 0.74 | **no** |" in lines
+    assert "| Calibration: expected calibration error, authored held-out | ≤ 0.05 | 0.02 | yes |" in lines
+    assert "0.7 | **no** (`python -m classifier.research`" in lines
+    assert "| Stop Clickbait accuracy, nested 5-fold CV | ≥ 0.985 | — | not measured: run" in lines
+    assert "corpus missing" in lines  # WCXB absent
+    # each missed target says what was tried, once
+    assert lines.count("- **PTC.**") == 1 and "- **BABE, research model.**" in lines
