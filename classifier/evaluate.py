@@ -432,7 +432,7 @@ def _target_rows(report: dict, targets) -> tuple[list[str], list[str]]:
             if why and why not in missed:
                 missed.append(why)
         source = HOW_MEASURED.get(path[0]) if value is not None else None
-        rows.append(_row([label, target, "—" if value is None else value, met + (f" ({source})" if source else "")]))
+        rows.append(_row([label, target, "—" if value is None else value, met + (f"; measured by {source}" if source else "")]))
     return rows, missed
 
 

@@ -60,7 +60,7 @@ def test_targets_table_says_met_missed_or_not_measured():
     assert "| BABE ROC AUC, default model | ≥ 0.75 | 0.77 | yes |" in lines
     assert "| PTC loaded_language ROC AUC, default model | ≥ 0.85 | 0.74 | **no** |" in lines
     assert "| Calibration: expected calibration error, authored held-out | ≤ 0.05 | 0.02 | yes |" in lines
-    assert "0.7 | **no** (`python -m classifier.research`" in lines
+    assert "0.7 | **no**; measured by `python -m classifier.research`" in lines
     assert "| Stop Clickbait accuracy, nested 5-fold CV | ≥ 0.985 | — | not measured: run" in lines
     assert "corpus missing" in lines  # WCXB absent
     # each missed target says what was tried, once
