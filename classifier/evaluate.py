@@ -352,57 +352,57 @@ def render_markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Targets as (label, path into the report, bound, kind): "min" is a floor, "max" a ceiling.
+# Targets as (label, path into the report, bound, kind, key of TRIED): "min" is a floor, "max" a ceiling.
 # The scoring core's done criteria:
 TARGETS = (
-    ("BABE ROC AUC", ("corpora", "babe", "roc_auc"), 0.70, "min"),
-    ("PTC loaded_language ROC AUC", ("corpora", "ptc_loaded_language", "roc_auc"), 0.78, "min"),
+    ("BABE ROC AUC", ("corpora", "babe", "roc_auc"), 0.70, "min", None),
+    ("PTC loaded_language ROC AUC", ("corpora", "ptc_loaded_language", "roc_auc"), 0.78, "min", "PTC"),
     ("WCXB dev articles: pages with article text cut", ("corpora", "wcxb_dev_articles", "article_text_cut_share"),
-     0.02, "max"),
+     0.02, "max", "Junk block on real pages"),
     ("WCXB dev articles: trailing recall (chars)", ("corpora", "wcxb_dev_articles", "trailing_recall_chars"),
-     0.80, "min"),
+     0.80, "min", "Junk block on real pages"),
     ("WCXB dev articles: trailing recall (mean per page)",
-     ("corpora", "wcxb_dev_articles", "trailing_recall_mean_per_page"), 0.80, "min"),
+     ("corpora", "wcxb_dev_articles", "trailing_recall_mean_per_page"), 0.80, "min",
+     "Junk block on real pages"),
 )
 # Judgement quality: the default model measured against peers' figures.
 QUALITY_TARGETS = (
-    ("PTC loaded_language ROC AUC, default model", ("corpora", "ptc_loaded_language", "roc_auc"), 0.85, "min"),
-    ("BABE ROC AUC, default model", ("corpora", "babe", "roc_auc"), 0.75, "min"),
-    ("BABE weighted F1, research model, 5-fold CV by article", ("research", "babe", "weighted_f1"), 0.80, "min"),
-    ("Stop Clickbait accuracy, nested 5-fold CV", ("clickbait_cv", "accuracy"), 0.985, "min"),
+    ("PTC loaded_language ROC AUC, default model", ("corpora", "ptc_loaded_language", "roc_auc"), 0.85, "min",
+     "PTC"),
+    ("BABE ROC AUC, default model", ("corpora", "babe", "roc_auc"), 0.75, "min", None),
+    ("BABE weighted F1, research model, 5-fold CV by article", ("research", "babe", "weighted_f1"), 0.80, "min",
+     "BABE, research model"),
+    ("Stop Clickbait accuracy, nested 5-fold CV", ("clickbait_cv", "accuracy"), 0.985, "min",
+     "Stop Clickbait"),
     ("WCXB dev + ScrapingHub articles: pages with article text cut", ("junk_combined", "article_text_cut_share"),
-     0.01, "max"),
+     0.01, "max", "Junk block on real pages"),
     ("WCXB dev + ScrapingHub articles: trailing recall (chars)", ("junk_combined", "trailing_recall_chars"),
-     0.90, "min"),
-    ("Calibration: expected calibration error, authored held-out", ("authored_held_out", "ece"), 0.05, "max"),
+     0.90, "min", "Junk block on real pages"),
+    ("Calibration: expected calibration error, authored held-out", ("authored_held_out", "ece"), 0.05, "max", None),
 )
 # Where a measure comes from when this command does not measure it.
 HOW_MEASURED = {"research": "`python -m classifier.research` (docs/research.md)",
                 "clickbait_cv": "`python benchmarks/clickbait_cv.py` (benchmarks/clickbait_cv.md)"}
 # What was tried for each target that is missed; the figures of every attempt are in experiments.md.
 TRIED = {
-    "ptc": "Lexicon grown from 1,740 to 2,648 terms; sentence-level training rows (PTC 0.664 → 0.728, the largest step); "
-           "topic-spread vocabulary filter; C and cue weights; stem-collision fixes; subtle-slant training "
-           "sentences (lowered it); VADER valence and TextBlob subjectivity lexicons as cues (SG1 flat, not "
-           "kept). PTC's notion of loaded language is narrower than ours (name calling and slogans are other "
-           "techniques there): see error_analysis.md. The research model, which trains on PTC, reaches 0.815 in CV by article.",
-    "babe_research": "Mixes of training rows, measured in session 2 (authored + BABE + PTC 0.702, authored + "
-                     "BABE 0.722, BABE alone 0.747): out-of-domain rows dilute BABE's own signal. 0.80 is a BERT figure; no "
-                     "TF-IDF recipe here has come near it.",
-    "clickbait": "Word, character and NB-weighted TF-IDF recipes with C chosen inside each fold: 0.982, level "
-                 "with the plain reference (0.980). The shipped model never trains on these headlines "
-                 "(they lowered BABE SG1).",
-    "junk": "Logistic regression → gradient-boosted trees, a main-prose-container cue and a second pass over "
-            "neighbours (WCXB cut 33% → 4.8%); length-weighted suffix sums; barriers before long or prose "
-            "paragraphs; a table-cell cue; prose-after-in-main-container cues. Most remaining cuts start at "
-            "a short heading, credit or link list that the gold body keeps (junk_cuts.md).",
-}
-TRIED_TITLES = {"ptc": "PTC", "babe_research": "BABE, research model", "clickbait": "Stop Clickbait",
-                "junk": "Junk block on real pages"}
-TRIED_FOR = {
-    "PTC loaded_language ROC AUC": "ptc", "PTC loaded_language ROC AUC, default model": "ptc",
-    "BABE weighted F1, research model, 5-fold CV by article": "babe_research",
-    "Stop Clickbait accuracy, nested 5-fold CV": "clickbait",
+    "PTC": (
+        "Lexicon grown from 1,740 to 2,648 terms; sentence-level training rows (PTC 0.664 → 0.728, the largest "
+        "step); topic-spread vocabulary filter; C and cue weights; stem-collision fixes; subtle-slant training "
+        "sentences (lowered it); VADER valence and TextBlob subjectivity lexicons as cues (SG1 flat, not kept). "
+        "PTC's notion of loaded language is narrower than ours (name calling and slogans are other techniques "
+        "there): see error_analysis.md. The research model, which trains on PTC, reaches 0.815 in CV by article."),
+    "BABE, research model": (
+        "Mixes of training rows, measured in session 2 (authored + BABE + PTC 0.702, authored + BABE 0.722, BABE "
+        "alone 0.747): out-of-domain rows dilute BABE's own signal. 0.80 is a BERT figure; no TF-IDF recipe here "
+        "has come near it."),
+    "Stop Clickbait": (
+        "Word, character and NB-weighted TF-IDF recipes with C chosen inside each fold: 0.982, level with the "
+        "plain reference (0.980). The shipped model never trains on these headlines (they lowered BABE SG1)."),
+    "Junk block on real pages": (
+        "Logistic regression → gradient-boosted trees, a main-prose-container cue and a second pass over "
+        "neighbours (WCXB cut 33% → 4.8%); length-weighted suffix sums; barriers before long or prose paragraphs; "
+        "a table-cell cue; prose-after-in-main-container cues. Most remaining cuts start at a short heading, "
+        "credit or link list that the gold body keeps (junk_cuts.md)."),
 }
 
 
@@ -418,7 +418,7 @@ def _lookup(report: dict, path: tuple[str, ...]):
 def _target_rows(report: dict, targets) -> tuple[list[str], list[str]]:
     """Table rows for `targets`, and the keys of TRIED for those missed."""
     rows, missed = [], []
-    for label, path, bound, kind in targets:
+    for label, path, bound, kind, tried in targets:
         value = _lookup(report, path)
         target = f"{'≥' if kind == 'min' else '≤'} {bound}"
         if value is None:
@@ -428,11 +428,11 @@ def _target_rows(report: dict, targets) -> tuple[list[str], list[str]]:
             met = "yes"
         else:
             met = "**no**"
-            why = TRIED_FOR.get(label, "junk" if path[0] in ("junk_combined", "corpora") and "WCXB" in label else None)
-            if why and why not in missed:
-                missed.append(why)
+            if tried and tried not in missed:
+                missed.append(tried)
         source = HOW_MEASURED.get(path[0]) if value is not None else None
-        rows.append(_row([label, target, "—" if value is None else value, met + (f"; measured by {source}" if source else "")]))
+        met += f"; measured by {source}" if source else ""
+        rows.append(_row([label, target, "—" if value is None else value, met]))
     return rows, missed
 
 
@@ -447,7 +447,7 @@ def render_targets(report: dict) -> list[str]:
     missed += [key for key in more if key not in missed]
     if missed:
         lines += ["", "What was tried for the targets missed (figures in [experiments.md](experiments.md)):", ""]
-        lines += [f"- **{TRIED_TITLES[key]}.** {TRIED[key]}" for key in missed]
+        lines += [f"- **{key}.** {TRIED[key]}" for key in missed]
     junk = report.get("composed_held_out_junk")
     if junk:
         lines += ["", "Junk block on composed held-out documents (authored articles, endings and blocks the model "
