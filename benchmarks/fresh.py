@@ -1,15 +1,22 @@
 """Junk blocks on fresh authored documents that no model choice ever looked at.
 
-    python benchmarks/fresh.py [--out benchmarks/fresh.md]
+    python benchmarks/fresh.py [--folder benchmarks/fresh] [--out benchmarks/fresh.md]
+    python benchmarks/fresh.py --folder benchmarks/fresh2 --out benchmarks/fresh2.md
 
-benchmarks/fresh/ holds 70 documents written for this check (session 6) and
-never trained on or tuned against: 40 plain-text articles (22 with an
-appended block in styles and labels the training corpus does not have, 18
-clean ones whose endings look like junk: emoji checklists, timelines,
-credits, bios) and 30 HTML pages with in-article tables, lists, captions and
-bios, followed by share rows, related links, comments and footers (25) or by
-nothing (5). Each names the first line (text) or first extracted block
-(HTML) of the block, and for HTML the last piece of article text.
+Two sets, each written for this check and never trained on or tuned against
+(their README.md says how they were written and what has seen them since):
+
+- benchmarks/fresh/ (session 6): 40 plain-text articles (22 with an appended
+  block in styles and labels the training corpus did not have, 18 clean ones
+  whose endings look like junk: emoji checklists, timelines, credits, bios)
+  and 30 HTML pages with in-article tables, lists, captions and bios,
+  followed by share rows, related links, comments and footers (25) or by
+  nothing (5);
+- benchmarks/fresh2/ (session 7): 40 plain-text articles (24 with a block,
+  16 clean) and 20 HTML pages (15 with a block, 5 clean).
+
+Each document names the first line (text) or first extracted block (HTML)
+of the block, and for HTML the last piece of article text.
 
 A block counts as exact when it starts within 2 characters of the named
 start; article text is cut when it starts before the end of the article.
@@ -59,11 +66,16 @@ def judge(case: dict, model) -> dict:
             "article_cut": got is not None and got < article_end}
 
 
-def render(results: list[dict]) -> str:
+def load_cases(folder: Path) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*/*.json"))]
+
+
+def render(results: list[dict], folder: str = "benchmarks/fresh") -> str:
     lines = ["# Junk blocks on fresh authored documents", "",
-             "Made by `python benchmarks/fresh.py` (protocol in its docstring). The 70 documents in "
-             "benchmarks/fresh/ were written for this check and were never trained on or used to choose "
-             "anything; they measure how the junk detector carries over to styles it has not seen.", "",
+             f"Made by `python benchmarks/fresh.py --folder {folder}` (protocol in its docstring). The "
+             f"{len(results)} documents in {folder}/ were written for this check and were never trained on or "
+             f"used to choose anything ({folder}/README.md says how they were written); they measure how the "
+             "junk detector carries over to styles it has not seen.", "",
              "| format | documents | with a block | exact start | late | early | missed | clean | clean cut "
              "| article text cut |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for fmt in ("text", "html"):
@@ -82,11 +94,16 @@ def render(results: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folder", type=Path, default=FOLDER, help="a set of documents (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "fresh.md")
     args = parser.parse_args(argv)
+    cases = load_cases(args.folder)
+    if not cases:
+        parser.error(f"no documents (*/*.json) under {args.folder}")
     model = load_model()
-    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(FOLDER.glob("*/*.json"))]
-    report = render([judge(case, model) for case in cases])
+    name = args.folder.resolve().relative_to(Path(__file__).resolve().parent.parent).as_posix() \
+        if args.folder.resolve().is_relative_to(Path(__file__).resolve().parent.parent) else str(args.folder)
+    report = render([judge(case, model) for case in cases], name)
     args.out.write_text(report, encoding="utf-8")
     print(report)
     return 0

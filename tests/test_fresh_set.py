@@ -1,8 +1,9 @@
-"""The fresh evaluation documents (benchmarks/fresh/) are well formed: each marker is where it says."""
+"""The fresh evaluation documents (benchmarks/fresh/, fresh2/) are well formed: each marker is where it says."""
 
 import importlib.util
-import json
 from pathlib import Path
+
+import pytest
 
 from classifier.html import parse_html
 
@@ -12,9 +13,10 @@ fresh = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fresh)
 
 
-def test_every_fresh_document_names_a_block_start_and_article_end_that_exist():
-    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(fresh.FOLDER.glob("*/*.json"))]
-    assert len(cases) == 70
+@pytest.mark.parametrize(("folder", "count"), [("fresh", 70), ("fresh2", 60)])
+def test_every_fresh_document_names_a_block_start_and_article_end_that_exist(folder, count):
+    cases = fresh.load_cases(BENCH / folder)
+    assert len(cases) == count
     for case in cases:
         text = parse_html(case["input"]).text if case["format"] == "html" else case["input"]
         start, article_end = fresh.truth_of(case, text)
