@@ -8,12 +8,14 @@ The extracted text is the blocks joined by blank lines; offsets refer to it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 
 import lxml.etree
 import lxml.html
 
+from .maintext import extract_main_text, kept_shares
 from .text import Document, make_paragraph
 
 BLOCK_TAGS = frozenset(
@@ -74,12 +76,13 @@ def _parser() -> lxml.html.HTMLParser:
     return _PARSERS.parser
 
 
-def parse_html(markup: str, strict: bool = False) -> Document:
+def parse_html(markup: str, strict: bool = False, main_text: bool = True) -> Document:
     """Parse HTML into a Document whose `text` is the extracted block text.
 
     With `strict`, markup nested too deep for the parser raises HtmlTooDeep
     instead of losing the text past that depth without a word (a page could
-    hide its text that way).
+    hide its text that way). With `main_text`, each block also records the
+    share of it that trafilatura keeps as the page's main text (a junk cue).
     """
     if not isinstance(markup, str):
         raise TypeError(f"html must be str, not {type(markup).__name__}")
@@ -163,4 +166,7 @@ def parse_html(markup: str, strict: bool = False) -> Document:
         paragraphs.append(make_paragraph(text, [span], index, tag=tag,
                                          link_density=round(density, 4), context=context, path=path))
         position = span[1] + 2
+    shares = kept_shares(extract_main_text(markup), [p.text for p in paragraphs]) if main_text and paragraphs else None
+    if shares is not None:
+        paragraphs = [dataclasses.replace(p, main_text=share) for p, share in zip(paragraphs, shares)]
     return Document(text=text, paragraphs=tuple(paragraphs), source="html")

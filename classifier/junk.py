@@ -3,8 +3,8 @@
 First pass: each paragraph (or line, or HTML block) gets a probability of
 being part of an appended link block, from its own cues and its neighbours'
 (length, terminal punctuation, trailing ellipsis, emoji and mojibake, title
-case, label and trailer phrases, position; in HTML also link density and the
-names of its containers). Second pass: because the block is appended, it is
+case, label and trailer phrases, position; in HTML also link density, the
+names of its containers and how much of it a main-text extractor keeps). Second pass: because the block is appended, it is
 a suffix, so the start is chosen once over the whole document: the start k
 that maximises the summed log-odds of paragraphs k..n-1, if that sum clears
 a margin. A clean article therefore keeps its last paragraph unless the
@@ -157,7 +157,28 @@ def cue_matrix(paragraphs: tuple[Paragraph, ...] | list[Paragraph], lexicon: Lex
     place = np.column_stack([position, remaining, (np.arange(n) == n - 1), rest, rest_links, before_links,
                              chars_after, prose_after, prose_before, in_main, before_main, after_main,
                              np.full(n, float(is_html)), np.full(n, math.log1p(n))])
-    return np.hstack([own, previous2, previous, following, following2, place])
+    return np.hstack([own, previous2, previous, following, following2, place, main_text_columns(paragraphs)])
+
+
+def main_text_columns(paragraphs) -> np.ndarray:
+    """HTML: what a main-text extractor kept (maintext.py), as six columns.
+
+    The block's kept share; whether the extractor found anything; whether the
+    block comes after the last block it kept; how many kept blocks follow and
+    precede (log1p); and the kept share of the page's blocks. All 0 for text,
+    or when the extractor found nothing.
+    """
+    n = len(paragraphs)
+    if any(p.main_text is None for p in paragraphs):
+        return np.zeros((n, 6))
+    shares = np.array([p.main_text for p in paragraphs], dtype=float)
+    kept = (shares >= 0.5).astype(float)
+    where = np.flatnonzero(kept)
+    last = where[-1] if len(where) else -1
+    kept_after = np.concatenate([np.cumsum(kept[::-1])[::-1][1:], [0.0]])
+    kept_before = np.concatenate([[0.0], np.cumsum(kept)[:-1]])
+    return np.column_stack([shares, np.ones(n), (np.arange(n) > last).astype(float), np.log1p(kept_after),
+                            np.log1p(kept_before), np.full(n, kept.mean())])
 
 
 def main_container(paragraphs, prose: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

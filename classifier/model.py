@@ -21,7 +21,8 @@ from pathlib import Path
 
 import joblib
 
-FORMAT_VERSION = 1
+# 2: the junk model's cues gained the main-text columns (session 7); a format-1 artifact cannot score.
+FORMAT_VERSION = 2
 MODEL_DIR = Path(__file__).parent / "models"
 DEFAULT_ARTIFACT = MODEL_DIR / "lurid.joblib"
 RETRAIN_HINT = "Rebuild it with `python -m classifier.train` (or `make model`)."
@@ -48,7 +49,7 @@ class LuridModel:
 def library_versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    return {name: version(name) for name in ("scikit-learn", "numpy", "scipy", "joblib", "nltk", "ftfy", "lxml")}
+    return {name: version(name) for name in ("scikit-learn", "numpy", "scipy", "joblib", "nltk", "ftfy", "lxml", "trafilatura")}
 
 
 def _minor(version: str) -> str:

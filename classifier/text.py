@@ -81,6 +81,8 @@ class Paragraph:
     link_density: float = 0.0  # share of the block's text inside <a>
     context: frozenset[str] = frozenset()  # HTML ancestry cues, see html.py
     path: tuple[int, ...] = field(default=(), repr=False)  # HTML: serials of the enclosing elements
+    # HTML: share of the block a main-text extractor kept (maintext.py); None for text, or when it found nothing
+    main_text: float | None = None
 
     def to_source_span(self, norm_start: int, norm_end: int) -> tuple[int, int]:
         """Map a span of `text` to (start, end) in the document text."""

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from classifier.model import DEFAULT_ARTIFACT, ModelError, load_model, manifest_path, save_model
+from classifier.model import DEFAULT_ARTIFACT, FORMAT_VERSION, ModelError, load_model, manifest_path, save_model
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def artifact_copy(tmp_path):
 
 def test_committed_model_loads_with_its_manifest(model):
     manifest = model.manifest
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["model_version"] == model.version
     assert manifest["training_corpora"] and all(len(c["sha256"]) == 64 for c in manifest["training_corpora"])
     assert "roc_auc" in manifest["held_out_metrics"]["paragraph"]
