@@ -19,6 +19,10 @@ LAYOUTS = (("lines", 0.35), ("blank", 0.3), ("wrapped", 0.15), ("html", 0.2))
 # Page furniture for HTML footers: generic words, no site's actual text.
 FOOTER_LINKS = ("About us", "Contact", "Privacy Policy", "Terms of Use", "Advertise", "Careers",
                 "Cookie settings", "Sitemap", "Help", "Accessibility", "Newsletters", "Corrections policy")
+# Share of the HTML documents composed as fragments (no page around the article, the block as plain
+# paragraphs): a main-text extractor keeps all of such a fragment, block included, so the junk model must
+# not read "kept" as "article" (session 7: a feed item's block went unfound until these were added).
+FRAGMENT_SHARE = 0.25
 CONTAINER_CLASSES = ("related", "recommended", "more-stories", "trending", "promo-box", "widget", "", "", "")
 
 
@@ -93,8 +97,23 @@ def _render_text(layout, rng, article, block, trailing_blanks):
     return text, block_start
 
 
+def _render_fragment(rng, article, block):
+    """An HTML fragment, as in a feed item or pasted markup: the block is plain paragraphs after the article."""
+    esc = html_escape.escape
+    parts = [f"<h2>{esc(p)}</h2>" if len(p) < 60 and not p.endswith((".", "!", "?")) else f"<p>{esc(p)}</p>"
+             for p in article]
+    lines = [line for line in block if line.strip()] if block else []
+    for line in lines:
+        linked = not line.endswith(("…", "...")) and rng.random() < 0.3
+        parts.append(f"<p><a href='/story/{rng.randint(1, 99999)}'>{esc(line)}</a></p>" if linked
+                     else f"<p>{esc(line)}</p>")
+    return "".join(parts), lines[0] if lines else None
+
+
 def _render_html(rng, article, ending_count, block, footer):
     esc = html_escape.escape
+    if rng.random() < FRAGMENT_SHARE:
+        return _render_fragment(rng, article, block)
     parts = ["<html><head><title>Story</title><script>var x = 1;</script></head><body>"]
     if rng.random() < 0.6:
         parts.append("<nav><ul>" + "".join(f"<li><a href='/s{i}'>{esc(w)}</a></li>"

@@ -15,7 +15,7 @@ import threading
 import lxml.etree
 import lxml.html
 
-from .maintext import extract_main_text, kept_shares
+from .maintext import MAX_ELEMENTS, extract_main_text, kept_shares
 from .text import Document, make_paragraph
 
 BLOCK_TAGS = frozenset(
@@ -82,7 +82,8 @@ def parse_html(markup: str, strict: bool = False, main_text: bool = True) -> Doc
     With `strict`, markup nested too deep for the parser raises HtmlTooDeep
     instead of losing the text past that depth without a word (a page could
     hide its text that way). With `main_text`, each block also records the
-    share of it that trafilatura keeps as the page's main text (a junk cue).
+    share of it that trafilatura keeps as the page's main text (a junk cue),
+    on pages of at most maintext.MAX_ELEMENTS elements.
     """
     if not isinstance(markup, str):
         raise TypeError(f"html must be str, not {type(markup).__name__}")
@@ -166,7 +167,10 @@ def parse_html(markup: str, strict: bool = False, main_text: bool = True) -> Doc
         paragraphs.append(make_paragraph(text, [span], index, tag=tag,
                                          link_density=round(density, 4), context=context, path=path))
         position = span[1] + 2
-    shares = kept_shares(extract_main_text(markup), [p.text for p in paragraphs]) if main_text and paragraphs else None
+    shares = None
+    if main_text and paragraphs and sum(1 for _ in root.iter()) <= MAX_ELEMENTS:
+        # the blocks as extracted, not as repaired: the extractor's output is not repaired either
+        shares = kept_shares(extract_main_text(markup), [text[p.start:p.end] for p in paragraphs])
     if shares is not None:
         paragraphs = [dataclasses.replace(p, main_text=share) for p, share in zip(paragraphs, shares)]
     return Document(text=text, paragraphs=tuple(paragraphs), source="html")

@@ -166,13 +166,17 @@ def main_text_columns(paragraphs) -> np.ndarray:
     The block's kept share; whether the extractor found anything; whether the
     block comes after the last block it kept; how many kept blocks follow and
     precede (log1p); and the kept share of the page's blocks. All 0 for text,
-    or when the extractor found nothing.
+    when the extractor found nothing, and when it kept every block: then it
+    has said nothing about where the article ends (a fragment holding an
+    article and its junk block is kept whole).
     """
     n = len(paragraphs)
     if any(p.main_text is None for p in paragraphs):
         return np.zeros((n, 6))
     shares = np.array([p.main_text for p in paragraphs], dtype=float)
     kept = (shares >= 0.5).astype(float)
+    if kept.all():
+        return np.zeros((n, 6))
     where = np.flatnonzero(kept)
     last = where[-1] if len(where) else -1
     kept_after = np.concatenate([np.cumsum(kept[::-1])[::-1][1:], [0.0]])

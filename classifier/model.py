@@ -27,7 +27,8 @@ MODEL_DIR = Path(__file__).parent / "models"
 DEFAULT_ARTIFACT = MODEL_DIR / "lurid.joblib"
 RETRAIN_HINT = "Rebuild it with `python -m classifier.train` (or `make model`)."
 # Libraries whose pickles are only supported on the same minor version.
-PINNED_LIBRARIES = ("scikit-learn",)
+# trafilatura's output is a junk-model input (maintext.py): another minor version may read pages differently
+PINNED_LIBRARIES = ("scikit-learn", "trafilatura")
 
 
 class ModelError(RuntimeError):

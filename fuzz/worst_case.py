@@ -77,6 +77,9 @@ CASES = {
     "html: comments": ("html", lambda: fill("<!--x-->w ")),
     "html: entities": ("html", lambda: fill("&amp;&#x1F631; ")),
     "html: emoji paragraphs": ("html", lambda: fill("<p>😱 😱</p>")),
+    # the slowest shape found for trafilatura (maintext.py) that stays under its element limit
+    "html: nested <div><p>, 250 deep, under the main-text element limit": (
+        "html", lambda: fill("<div><p>text here and there</p>" * 250 + "</div>" * 250)),
 }
 
 
