@@ -101,9 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     if not cases:
         parser.error(f"no documents (*/*.json) under {args.folder}")
     model = load_model()
-    name = args.folder.resolve().relative_to(Path(__file__).resolve().parent.parent).as_posix() \
-        if args.folder.resolve().is_relative_to(Path(__file__).resolve().parent.parent) else str(args.folder)
-    report = render([judge(case, model) for case in cases], name)
+    repo = Path(__file__).resolve().parent.parent
+    folder = args.folder.resolve()
+    shown = folder.relative_to(repo).as_posix() if folder.is_relative_to(repo) else str(args.folder)
+    report = render([judge(case, model) for case in cases], shown)
     args.out.write_text(report, encoding="utf-8")
     print(report)
     return 0

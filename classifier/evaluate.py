@@ -402,8 +402,9 @@ TRIED = {
         "Logistic regression → gradient-boosted trees, a main-prose-container cue and a second pass over "
         "neighbours (WCXB cut 33% → 4.8%); length-weighted suffix sums; barriers before long or prose paragraphs; "
         "a table-cell cue; prose-after-in-main-container cues; what trafilatura keeps of each block as cues "
-        "(kept; with the session-7 corpus pass WCXB went from 42 to 39 cut pages, ScrapingHub recall 0.889 → 0.946). Most remaining cuts start at a short "
-        "heading, credit or link list that the gold body keeps (junk_cuts.md)."),
+        "(kept; with the session-7 corpus pass WCXB went from 42 to 39 cut pages, ScrapingHub recall "
+        "0.889 → 0.946). Most remaining cuts start at a short heading, credit or link list that the gold body keeps "
+        "(junk_cuts.md)."),
 }
 
 

@@ -4,10 +4,10 @@ First pass: each paragraph (or line, or HTML block) gets a probability of
 being part of an appended link block, from its own cues and its neighbours'
 (length, terminal punctuation, trailing ellipsis, emoji and mojibake, title
 case, label and trailer phrases, position; in HTML also link density, the
-names of its containers and how much of it a main-text extractor keeps). Second pass: because the block is appended, it is
-a suffix, so the start is chosen once over the whole document: the start k
-that maximises the summed log-odds of paragraphs k..n-1, if that sum clears
-a margin. A clean article therefore keeps its last paragraph unless the
+names of its containers and how much of it a main-text extractor keeps).
+Second pass: because the block is appended, it is a suffix, so the start is
+chosen once over the whole document: the start k that maximises the summed
+log-odds of paragraphs k..n-1, if that sum clears a margin. A clean article therefore keeps its last paragraph unless the
 evidence for a block outweighs it.
 """
 
@@ -148,8 +148,8 @@ def cue_matrix(paragraphs: tuple[Paragraph, ...] | list[Paragraph], lexicon: Lex
     # prose: long paragraphs that are not links; an article is still going on
     # while prose follows
     prose = ((own[:, 1] >= math.log1p(PROSE_MIN_WORDS)) & (own[:, 18] < 0.3)).astype(float)
-    prose_after = np.log1p(np.concatenate([np.cumsum(prose[::-1])[::-1][1:], [0.0]]))
-    prose_before = np.log1p(np.concatenate([[0.0], np.cumsum(prose)[:-1]]))
+    prose_after = np.log1p(sum_after(prose))
+    prose_before = np.log1p(sum_before(prose))
     chars_after = np.cumsum(lengths[::-1])[::-1] / max(lengths.sum(), 1.0)
     position = np.arange(n) / max(n - 1, 1)
     remaining = np.log1p(np.arange(n - 1, -1, -1))
@@ -158,6 +158,24 @@ def cue_matrix(paragraphs: tuple[Paragraph, ...] | list[Paragraph], lexicon: Lex
                              chars_after, prose_after, prose_before, in_main, before_main, after_main,
                              np.full(n, float(is_html)), np.full(n, math.log1p(n))])
     return np.hstack([own, previous2, previous, following, following2, place, main_text_columns(paragraphs)])
+
+
+def sum_after(values: np.ndarray) -> np.ndarray:
+    """For each position, the sum of the values strictly after it.
+
+    >>> sum_after(np.array([1.0, 2.0, 4.0])).tolist()
+    [6.0, 4.0, 0.0]
+    """
+    return np.concatenate([np.cumsum(values[::-1])[::-1][1:], [0.0]])
+
+
+def sum_before(values: np.ndarray) -> np.ndarray:
+    """For each position, the sum of the values strictly before it.
+
+    >>> sum_before(np.array([1.0, 2.0, 4.0])).tolist()
+    [0.0, 1.0, 3.0]
+    """
+    return np.concatenate([[0.0], np.cumsum(values)[:-1]])
 
 
 def main_text_columns(paragraphs) -> np.ndarray:
@@ -179,10 +197,8 @@ def main_text_columns(paragraphs) -> np.ndarray:
         return np.zeros((n, 6))
     where = np.flatnonzero(kept)
     last = where[-1] if len(where) else -1
-    kept_after = np.concatenate([np.cumsum(kept[::-1])[::-1][1:], [0.0]])
-    kept_before = np.concatenate([[0.0], np.cumsum(kept)[:-1]])
-    return np.column_stack([shares, np.ones(n), (np.arange(n) > last).astype(float), np.log1p(kept_after),
-                            np.log1p(kept_before), np.full(n, kept.mean())])
+    return np.column_stack([shares, np.ones(n), (np.arange(n) > last).astype(float), np.log1p(sum_after(kept)),
+                            np.log1p(sum_before(kept)), np.full(n, kept.mean())])
 
 
 def main_container(paragraphs, prose: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -268,11 +284,10 @@ def neighbour_probabilities(p: np.ndarray) -> np.ndarray:
     padded = np.concatenate([np.full(3, 0.5), p, np.full(3, 0.5)])
     window = np.column_stack([padded[3 + shift: 3 + shift + n] for shift in (-3, -2, -1, 1, 2, 3)])
     count_after = np.arange(n - 1, -1, -1)
-    sum_after = np.concatenate([np.cumsum(p[::-1])[::-1][1:], [0.0]])
-    mean_after = np.where(count_after > 0, sum_after / np.maximum(count_after, 1), 1.0)
+    mean_after = np.where(count_after > 0, sum_after(p) / np.maximum(count_after, 1), 1.0)
     min_after = np.concatenate([np.minimum.accumulate(p[::-1])[::-1][1:], [1.0]])
     count_before = np.arange(n)
-    mean_before = np.where(count_before > 0, np.concatenate([[0.0], np.cumsum(p)[:-1]]) / np.maximum(count_before, 1), 0.0)
+    mean_before = np.where(count_before > 0, sum_before(p) / np.maximum(count_before, 1), 0.0)
     return np.column_stack([p, window, mean_after, min_after, mean_before])
 
 

@@ -50,7 +50,8 @@ class LuridModel:
 def library_versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    return {name: version(name) for name in ("scikit-learn", "numpy", "scipy", "joblib", "nltk", "ftfy", "lxml", "trafilatura")}
+    return {name: version(name)
+            for name in ("scikit-learn", "numpy", "scipy", "joblib", "nltk", "ftfy", "lxml", "trafilatura")}
 
 
 def _minor(version: str) -> str:

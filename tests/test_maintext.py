@@ -84,9 +84,8 @@ def test_every_html_path_records_the_shares():
 
 def test_mojibake_pages_are_compared_as_sent():
     # the block text is repaired for scoring, the extractor's output is not: compare the unrepaired text
-    broken = PAGE.replace("</h1>", "</h1>" + "".join(
-        f"<p>{mojibake(f'⚡ Residents’ letters number {n}: “keep the van”, they wrote — and the council agreed.')}</p>"
-        for n in range(3)))
+    sentence = "⚡ Residents’ letters number {}: “keep the van”, they wrote — and the council agreed."
+    broken = PAGE.replace("</h1>", "</h1>" + "".join(f"<p>{mojibake(sentence.format(n))}</p>" for n in range(3)))
     shares = [p.main_text for p in parse_html(broken).paragraphs if "council agreed" in p.text]
     assert len(shares) == 3 and min(shares) >= 0.9
 
