@@ -167,10 +167,10 @@ def whole_page(html: str, page) -> str:
 
 def composed_only_junk(shipped):
     """A junk model fitted like the shipped one, on the composed authored documents only."""
-    (documents, labels, rows), _ = composed_junk_sets(load_corpus())
+    draws, _ = composed_junk_sets(load_corpus())
     junk = shipped.junk
     return JunkModel(lexicon=junk.lexicon, max_iter=junk.max_iter, margin=junk.margin,
-                     html_bias=junk.html_bias).fit(documents, labels, rows)
+                     html_bias=junk.html_bias).fit_draws(draws)
 
 
 def systems(shipped, fair) -> list[tuple[str, str, object]]:

@@ -2,8 +2,9 @@
 
     python benchmarks/fresh.py [--folder benchmarks/fresh] [--out benchmarks/fresh.md]
     python benchmarks/fresh.py --folder benchmarks/fresh2 --out benchmarks/fresh2.md
+    python benchmarks/fresh.py --folder benchmarks/fresh3 --out benchmarks/fresh3.md
 
-Two sets, each written for this check and never trained on or tuned against
+Three sets, each written for this check and never trained on or tuned against
 (their README.md says how they were written and what has seen them since):
 
 - benchmarks/fresh/ (session 6): 40 plain-text articles (22 with an appended
@@ -13,7 +14,10 @@ Two sets, each written for this check and never trained on or tuned against
   followed by share rows, related links, comments and footers (25) or by
   nothing (5);
 - benchmarks/fresh2/ (session 7): 40 plain-text articles (24 with a block,
-  16 clean) and 20 HTML pages (15 with a block, 5 clean).
+  16 clean) and 20 HTML pages (15 with a block, 5 clean);
+- benchmarks/fresh3/ (session 8): 44 plain-text articles (24 with a block,
+  20 clean, 16 of them ending in short-line lists) and 16 HTML pages (11
+  with a block, 5 clean).
 
 Each document names the first line (text) or first extracted block (HTML)
 of the block, and for HTML the last piece of article text.

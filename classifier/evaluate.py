@@ -25,7 +25,7 @@ from .junk import JunkModel
 from .model import LuridModel, load_model, sha256_file
 from .pages import Page, load_pages
 from .reliability import reliability_svg
-from .train import composed_junk_sets, expected_calibration_error, page_training_set
+from .train import composed_junk_sets, expected_calibration_error, page_training_set, with_pages
 
 REPO = Path(__file__).resolve().parent.parent
 # Written by `python -m classifier.research` and `python benchmarks/clickbait_cv.py`.
@@ -185,16 +185,15 @@ def junk_cross_validation(model: LuridModel, pages: dict[str, list[Page]], folds
     The index counts pages across corpora in the order of `pages`.
     """
     lexicon = model.junk.lexicon
-    (documents, labels, rows), _ = composed_junk_sets(load_corpus(TRAINING_DATA))
+    draws, _ = composed_junk_sets(load_corpus(TRAINING_DATA))
     everything = [(name, page) for name, corpus_pages in pages.items() for page in corpus_pages]
     page_docs, page_labels, page_rows = page_training_set([page for _, page in everything], lexicon)
     fold_of = [int(hashlib.sha256(page.key.encode()).hexdigest()[:8], 16) % folds for _, page in everything]
     for fold in range(folds):
         train = [i for i, f in enumerate(fold_of) if f != fold]
         junk = JunkModel(lexicon=lexicon, max_iter=model.junk.max_iter, margin=model.junk.margin,
-                         html_bias=model.junk.html_bias).fit(
-            documents + [page_docs[i] for i in train], labels + [page_labels[i] for i in train],
-            rows + [page_rows[i] for i in train])
+                         html_bias=model.junk.html_bias).fit_draws(with_pages(
+            draws, [page_docs[i] for i in train], [page_labels[i] for i in train], [page_rows[i] for i in train]))
         for i, f in enumerate(fold_of):
             if f == fold:
                 yield junk, i, *everything[i]

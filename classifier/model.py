@@ -22,7 +22,8 @@ from pathlib import Path
 import joblib
 
 # 2: the junk model's cues gained the main-text columns (session 7); a format-1 artifact cannot score.
-FORMAT_VERSION = 2
+# 3: the junk model holds several members, one per composition draw (session 8).
+FORMAT_VERSION = 3
 MODEL_DIR = Path(__file__).parent / "models"
 DEFAULT_ARTIFACT = MODEL_DIR / "lurid.joblib"
 RETRAIN_HINT = "Rebuild it with `python -m classifier.train` (or `make model`)."

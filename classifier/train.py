@@ -43,6 +43,8 @@ EXTENSION_PRECISION = 0.97  # the extension highlights only what it is sure of
 TRIAGE_RECALL = 0.97  # moderators would rather see too much than miss items
 DEFAULT_THRESHOLD = 0.5
 JUNK_TRAIN_DOCUMENTS = 4000
+# One junk-model member per composition draw, each of JUNK_TRAIN_DOCUMENTS documents (JunkModel.fit_draws).
+JUNK_DRAW_SEEDS = (1, 4, 5)
 JUNK_HELD_OUT_DOCUMENTS = 800
 AUTHORED_LICENCE = "Apache-2.0 (authored by the lurid team)"
 
@@ -135,16 +137,24 @@ def composed_held_out_documents(corpus, parts: dict | None = None):
 
 
 def composed_junk_sets(corpus):
-    """Composed documents for the junk model: (docs, labels, rows) to train on, and held-out docs."""
+    """Composed documents for the junk model: one (docs, labels, rows) to train on per draw
+    (JUNK_DRAW_SEEDS), and the held-out documents."""
     lexicon = Lexicon.from_tsv(corpus.lexicon_path)
     parts = _composed_parts(corpus)
-    train_docs = compose_documents(parts["paragraphs"][0], parts["junk_blocks"][0], parts["endings"][0],
-                                   corpus.headings, JUNK_TRAIN_DOCUMENTS, seed=1)
-    held_docs = composed_held_out_documents(corpus, parts)
-    parsed, labels = parse_composed(train_docs)
-    documents = [(d.paragraphs, d.source == "html") for d in parsed]
-    rows = [cue_matrix(paragraphs, lexicon, is_html) for paragraphs, is_html in documents]
-    return (documents, labels, rows), held_docs
+    draws = []
+    for seed in JUNK_DRAW_SEEDS:
+        train_docs = compose_documents(parts["paragraphs"][0], parts["junk_blocks"][0], parts["endings"][0],
+                                       corpus.headings, JUNK_TRAIN_DOCUMENTS, seed=seed)
+        parsed, labels = parse_composed(train_docs)
+        documents = [(d.paragraphs, d.source == "html") for d in parsed]
+        rows = [cue_matrix(paragraphs, lexicon, is_html) for paragraphs, is_html in documents]
+        draws.append((documents, labels, rows))
+    return draws, composed_held_out_documents(corpus, parts)
+
+
+def with_pages(draws, documents, labels, rows):
+    """Each composed draw with the same real pages added."""
+    return [(d + documents, l + labels, r + rows) for d, l, r in draws]
 
 
 def page_training_set(pages: list[Page], lexicon: Lexicon):
@@ -216,14 +226,12 @@ def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
             float(((held_p[hard] >= DEFAULT_THRESHOLD) == held_labels[hard]).mean()), 4)
     log(f"paragraph model held-out: {paragraph_metrics['roc_auc']} ROC AUC, ECE {paragraph_metrics['ece']}")
 
-    synthetic, held_docs = composed_junk_sets(corpus)
+    draws, held_docs = composed_junk_sets(corpus)
     pages = load_pages(datasets) if datasets else {}
     all_pages = [page for corpus_pages in pages.values() for page in corpus_pages]
-    log(f"junk model: {len(synthetic[0])} composed documents, {len(all_pages)} real pages "
+    log(f"junk model: {len(draws)} draws of {len(draws[0][0])} composed documents, {len(all_pages)} real pages "
         f"({', '.join(pages) or 'no public corpora found'})")
-    documents, labels, rows = synthetic
-    page_documents, page_labels, page_rows = page_training_set(all_pages, lexicon)
-    junk = JunkModel(lexicon=lexicon).fit(documents + page_documents, labels + page_labels, rows + page_rows)
+    junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_training_set(all_pages, lexicon)))
     junk_held = junk_metrics(junk, held_docs)
     log(f"junk model held-out: {junk_held}")
 
