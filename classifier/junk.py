@@ -7,7 +7,9 @@ case, label and trailer phrases, position; in HTML also link density, the
 names of its containers and how much of it a main-text extractor keeps).
 Second pass: because the block is appended, it is a suffix, so the start is
 chosen once over the whole document: the start k that maximises the summed
-log-odds of paragraphs k..n-1, if that sum clears a margin. A clean article therefore keeps its last paragraph unless the
+log-odds of paragraphs k..n-1 (less a bias per paragraph, by format), if that
+sum clears a margin; in plain text a block none of whose lines carries a junk
+marker (label, trailer, ellipsis, emoji, mojibake, time stamp) must clear more. A clean article therefore keeps its last paragraph unless the
 evidence for a block outweighs it.
 """
 
@@ -34,6 +36,13 @@ JUNK_MARGIN_DEFAULT = 2.0
 # Chosen on ScrapingHub pages by cross-validation as the largest trailing
 # recall with at most 2% of pages cut; WCXB is then reported, not tuned on.
 HTML_BIAS_DEFAULT = 2.5
+# Plain text: clean articles end in short lines of every shape (timelines, fact boxes, specs, contacts,
+# reading lists), and a run of such lines, each only fairly junk-like, used to add up past the margin.
+# So each line must be surer, and a block in which no line carries a junk marker (MARKER_CUES) must be
+# sure indeed. Chosen in session 8 on development documents whose endings were of styles the model had
+# not seen (clean documents cut 42 -> 13 of 304, exact starts 0.802 -> 0.812; docs/experiments.md).
+TEXT_BIAS_DEFAULT = 1.5
+UNMARKED_MIN_LOG_ODDS = 10.0
 # Probabilities are clipped away from 0 and 1 so one paragraph cannot veto
 # (or force) a block: each moves the decision by at most about 3.9 in log-odds.
 PROBABILITY_CLIP = 0.02
@@ -122,6 +131,9 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
     ]
 
 
+# Indices into own_cues of the junk markers: trailing ellipsis, emoji (leading or anywhere), mojibake,
+# label, label prefix, trailer, "time ago" stamp, comment count or "|" byline.
+MARKER_CUES = (3, 4, 5, 6, 8, 9, 10, 11, 12)
 # Indices into own_cues used for the neighbour features.
 _NEIGHBOUR_CUES = (0, 2, 3, 4, 6, 7, 8, 10, 18)
 
@@ -236,6 +248,7 @@ class JunkBlock:
     first_paragraph: int
     paragraph_count: int
     confidence: float
+    log_odds: float = 0.0  # the summed (biased) log-odds of the block's paragraphs
 
 
 def best_suffix(probabilities, margin: float = JUNK_MARGIN_DEFAULT, bias: float = 0.0) -> JunkBlock | None:
@@ -264,7 +277,27 @@ def best_suffix(probabilities, margin: float = JUNK_MARGIN_DEFAULT, bias: float 
     top = suffix.max()
     mass = np.exp(suffix - top).sum()
     confidence = 1.0 / (1.0 + math.exp(margin - top) / mass)
-    return JunkBlock(first_paragraph=k, paragraph_count=n - k, confidence=round(confidence, 4))
+    return JunkBlock(first_paragraph=k, paragraph_count=n - k, confidence=round(confidence, 4), log_odds=best)
+
+
+def is_marked(paragraph: Paragraph) -> bool:
+    """Does the paragraph carry a junk marker (MARKER_CUES)?
+
+    >>> from classifier.text import split_text
+    >>> [is_marked(p) for p in split_text("Related\\nWhen: Friday 7pm\\nA teaser that stops…").paragraphs]
+    [True, False, True]
+    """
+    cues = own_cues(paragraph, None)
+    return any(cues[i] for i in MARKER_CUES)
+
+
+def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN_DEFAULT,
+           html_bias: float = HTML_BIAS_DEFAULT, text_bias: float = TEXT_BIAS_DEFAULT) -> JunkBlock | None:
+    """The block, if any: the best suffix at the format's bias; in text, an unmarked block needs more."""
+    block = best_suffix(probabilities, margin, html_bias if is_html else text_bias)
+    if block is None or is_html or block.log_odds >= UNMARKED_MIN_LOG_ODDS:
+        return block
+    return block if any(is_marked(p) for p in paragraphs[block.first_paragraph:]) else None
 
 
 @lru_cache(maxsize=1)
@@ -309,11 +342,12 @@ class JunkModel:
     """
 
     def __init__(self, lexicon: Lexicon | None = None, max_iter: int = 200, margin: float = JUNK_MARGIN_DEFAULT,
-                 html_bias: float = HTML_BIAS_DEFAULT, folds: int = 3):
+                 html_bias: float = HTML_BIAS_DEFAULT, folds: int = 3, text_bias: float = TEXT_BIAS_DEFAULT):
         self.lexicon = lexicon
         self.max_iter = max_iter
         self.margin = margin
         self.html_bias = html_bias
+        self.text_bias = text_bias
         self.folds = folds
 
     def fit(self, documents, labels, rows=None) -> "JunkModel":
@@ -382,10 +416,10 @@ class JunkModel:
         return [next(results) if len(r) else np.zeros(0) for r in rows]
 
     def find_many(self, documents) -> list[JunkBlock | None]:
-        return [best_suffix(p, self.margin, self.html_bias if is_html else 0.0)
-                for p, (_, is_html) in zip(self.many_probabilities(documents), documents)]
+        return [decide(p, paragraphs, is_html, self.margin, self.html_bias, self.text_bias)
+                for p, (paragraphs, is_html) in zip(self.many_probabilities(documents), documents)]
 
     def find(self, paragraphs, is_html: bool, margin: float | None = None) -> tuple[np.ndarray, JunkBlock | None]:
         probabilities = self.paragraph_probabilities(paragraphs, is_html)
-        return probabilities, best_suffix(probabilities, self.margin if margin is None else margin,
-                                          self.html_bias if is_html else 0.0)
+        return probabilities, decide(probabilities, paragraphs, is_html, self.margin if margin is None else margin,
+                                     self.html_bias, self.text_bias)

@@ -22,7 +22,7 @@ from pathlib import Path
 import joblib
 
 # 2: the junk model's cues gained the main-text columns (session 7); a format-1 artifact cannot score.
-# 3: the junk model holds several members, one per composition draw (session 8).
+# 3: the junk model holds several members, one per composition draw, and a text bias (session 8).
 FORMAT_VERSION = 3
 MODEL_DIR = Path(__file__).parent / "models"
 DEFAULT_ARTIFACT = MODEL_DIR / "lurid.joblib"

@@ -1,6 +1,7 @@
 import pytest
 
-from classifier.junk import JUNK_MARGIN_DEFAULT, bare, best_suffix, cue_matrix
+from classifier.junk import (JUNK_MARGIN_DEFAULT, TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, bare, best_suffix, cue_matrix,
+                            decide)
 from classifier.text import split_text
 
 
@@ -45,3 +46,30 @@ def test_tiny_junk_model_finds_a_block(tiny_model, neutral_sentences):
     doc = split_text(text)
     _, block = tiny_model.junk.find(doc.paragraphs, False)
     assert block is not None and doc.text[doc.paragraphs[block.first_paragraph].start:].startswith("News")
+
+
+def _lines(*lines):
+    return split_text("A first paragraph of the article, long enough to be prose.\n" + "\n".join(lines)).paragraphs
+
+
+def test_text_block_without_a_marker_needs_more_evidence():
+    # three fairly junk-like list lines that end a clean article: no label, ellipsis, emoji or trailer
+    paragraphs = _lines("When: Friday 12 June, 7pm", "Where: the reading room", "Tickets: free at the desk")
+    probabilities = [0.01, 0.95, 0.95, 0.95]
+    assert decide(probabilities, paragraphs, is_html=False) is None
+    # the same evidence with a junk marker (a teaser cut off with an ellipsis) is a block
+    marked = _lines("When: Friday 12 June, 7pm", "Where: the reading room", "Tickets are going fast and…")
+    assert decide(probabilities, marked, is_html=False).first_paragraph == 1
+
+
+def test_a_sure_unmarked_text_block_is_still_found():
+    paragraphs = _lines(*[f"Plain headline number {i}" for i in range(6)])
+    block = decide([0.01] + [0.98] * 6, paragraphs, is_html=False)
+    assert block is not None and block.first_paragraph == 1 and block.log_odds >= UNMARKED_MIN_LOG_ODDS
+
+
+def test_text_lines_must_be_surer_than_the_margin_alone_asks():
+    paragraphs = _lines("Short line one", "Short line two…")
+    # 0.9 twice clears the margin at bias 0 (2 x 2.2) but not at the text bias (2 x 0.7)
+    assert best_suffix([0.01, 0.9, 0.9]) is not None
+    assert decide([0.01, 0.9, 0.9], paragraphs, is_html=False, text_bias=TEXT_BIAS_DEFAULT) is None
