@@ -9,8 +9,8 @@ Second pass: because the block is appended, it is a suffix, so the start is
 chosen once over the whole document: the start k that maximises the summed
 log-odds of paragraphs k..n-1 (less a bias per paragraph, by format), if that
 sum clears a margin; in plain text a block none of whose lines carries a junk
-marker (label, trailer, ellipsis, emoji, mojibake, time stamp) must clear more. A clean article therefore keeps its last paragraph unless the
-evidence for a block outweighs it.
+marker (is_marked) must clear much more. A clean article therefore keeps its
+last paragraph unless the evidence for a block outweighs it.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from .features import SYMBOL, Lexicon
 from .text import Paragraph
 
 # A block needs summed log-odds above this to be reported: one paragraph at
-# p = 0.88 is not enough on its own. With it, 0.4% of the clean composed
-# held-out documents get a block (docs/evaluation.md).
+# p = 0.88 is not enough on its own (before the format's bias below). The share
+# of clean composed held-out documents given a block is in docs/evaluation.md.
 JUNK_MARGIN_DEFAULT = 2.0
 # HTML pages carry more borderline furniture inside articles (link lists,
 # FAQ headings, bios) than text does, so there each block must be surer.
@@ -52,6 +52,7 @@ MAIN_CONTAINER_SHARE = 0.6
 PROSE_MIN_WORDS = 25
 
 LABELS = frozenset(
+    " ".join(phrase.split()) for phrase in
     """news|latest news|more news|top news|breaking news|related|related articles|related stories
     |related posts|related news|related content|related coverage|see also|you may also like
     |you might also like|you may like|you might like|don't miss|do not miss|promoted links
@@ -63,15 +64,16 @@ LABELS = frozenset(
     |what to read next|up next|latest|latest stories|more like this|further reading|keep reading
     |watch next|in other news|also read|must read|hot right now|more for you|we recommend
     |paid content|partner content|more headlines|other stories|featured|featured stories"""
-    .replace("\n", "").replace(" |", "|").split("|")
+    .split("|")
 )
 LABEL_PREFIXES = ("recommended by", "more from", "also on", "read more", "sponsored by", "promoted by",
                   "more in", "more on", "latest from", "from around", "trending in", "more stories from")
 TRAILERS = frozenset(
+    " ".join(phrase.split()) for phrase in
     """end of content|no more pages to load|load more|loading|show more|show more stories|view more
     |see more|load more stories|more stories|back to top|no more articles|you're all caught up
     |you've reached the end|end of feed|scroll for more|continue reading|load more articles"""
-    .replace("\n", "").replace(" |", "|").split("|")
+    .split("|")
 )
 _TIME_AGO = re.compile(r"\b\d+\s*(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?)\s+ago\b"
                        r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b",
@@ -112,7 +114,7 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
         float(stripped.endswith(_ELLIPSIS)),
         float(bool(SYMBOL.search(text[:3]))),
         float(bool(SYMBOL.search(text))),
-        float(paragraph.repaired),
+        float(paragraph.mojibake),
         title_share,
         float(label in LABELS),
         float(label.startswith(LABEL_PREFIXES) and n_words <= 8),
@@ -131,9 +133,12 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
     ]
 
 
-# Indices into own_cues of the junk markers: trailing ellipsis, emoji (leading or anywhere), mojibake,
-# label, label prefix, trailer, "time ago" stamp, comment count or "|" byline.
-MARKER_CUES = (3, 4, 5, 6, 8, 9, 10, 11, 12)
+# Indices into own_cues of the junk markers (is_marked): trailing ellipsis, mojibake, label, label prefix,
+# trailer, comment count or "|" byline. Emoji and "time ago" stamps are tested more narrowly there.
+MARKER_CUES = (3, 6, 8, 9, 10, 12)
+# Emoji as markers: the emoji planes, miscellaneous symbols and dingbats (not ©, °, ™ or arrows).
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2B55]")
+_AGO = re.compile(r"\b\d+\s*(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?)\s+ago\b", re.I)
 # Indices into own_cues used for the neighbour features.
 _NEIGHBOUR_CUES = (0, 2, 3, 4, 6, 7, 8, 10, 18)
 
@@ -281,21 +286,30 @@ def best_suffix(probabilities, margin: float = JUNK_MARGIN_DEFAULT, bias: float 
 
 
 def is_marked(paragraph: Paragraph) -> bool:
-    """Does the paragraph carry a junk marker (MARKER_CUES)?
+    """Does the paragraph carry a junk marker: a label or trailer, a teaser cut off with an ellipsis,
+    an emoji, mojibake, a "time ago" stamp, a comment count or a "|" byline?
 
     >>> from classifier.text import split_text
-    >>> [is_marked(p) for p in split_text("Related\\nWhen: Friday 7pm\\nA teaser that stops…").paragraphs]
-    [True, False, True]
+    >>> text = "Related\\nWhen: Friday 7pm\\nA teaser that stops…\\n© 2026 The Courier, 24°C"
+    >>> [is_marked(p) for p in split_text(text).paragraphs]
+    [True, False, True, False]
     """
     cues = own_cues(paragraph, None)
-    return any(cues[i] for i in MARKER_CUES)
+    return (any(cues[i] for i in MARKER_CUES) or bool(_EMOJI.search(paragraph.text))
+            or bool(_AGO.search(paragraph.text)))
 
 
 def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN_DEFAULT,
-           html_bias: float = HTML_BIAS_DEFAULT, text_bias: float = TEXT_BIAS_DEFAULT) -> JunkBlock | None:
-    """The block, if any: the best suffix at the format's bias; in text, an unmarked block needs more."""
+           html_bias: float = HTML_BIAS_DEFAULT, text_bias: float = TEXT_BIAS_DEFAULT,
+           unmarked_min: float = UNMARKED_MIN_LOG_ODDS) -> JunkBlock | None:
+    """The block, if any: the best suffix at the format's bias; in text, an unmarked block needs more.
+
+    The block's log-odds are summed after the bias, and each paragraph gives
+    at most about 3.9 before it (PROBABILITY_CLIP), so at the text bias an
+    unmarked block must have at least five sure lines.
+    """
     block = best_suffix(probabilities, margin, html_bias if is_html else text_bias)
-    if block is None or is_html or block.log_odds >= UNMARKED_MIN_LOG_ODDS:
+    if block is None or is_html or block.log_odds >= unmarked_min:
         return block
     return block if any(is_marked(p) for p in paragraphs[block.first_paragraph:]) else None
 
@@ -342,12 +356,14 @@ class JunkModel:
     """
 
     def __init__(self, lexicon: Lexicon | None = None, max_iter: int = 200, margin: float = JUNK_MARGIN_DEFAULT,
-                 html_bias: float = HTML_BIAS_DEFAULT, folds: int = 3, text_bias: float = TEXT_BIAS_DEFAULT):
+                 html_bias: float = HTML_BIAS_DEFAULT, folds: int = 3, text_bias: float = TEXT_BIAS_DEFAULT,
+                 unmarked_min: float = UNMARKED_MIN_LOG_ODDS):
         self.lexicon = lexicon
         self.max_iter = max_iter
         self.margin = margin
         self.html_bias = html_bias
         self.text_bias = text_bias
+        self.unmarked_min = unmarked_min
         self.folds = folds
 
     def fit(self, documents, labels, rows=None) -> "JunkModel":
@@ -416,10 +432,10 @@ class JunkModel:
         return [next(results) if len(r) else np.zeros(0) for r in rows]
 
     def find_many(self, documents) -> list[JunkBlock | None]:
-        return [decide(p, paragraphs, is_html, self.margin, self.html_bias, self.text_bias)
+        return [decide(p, paragraphs, is_html, self.margin, self.html_bias, self.text_bias, self.unmarked_min)
                 for p, (paragraphs, is_html) in zip(self.many_probabilities(documents), documents)]
 
     def find(self, paragraphs, is_html: bool, margin: float | None = None) -> tuple[np.ndarray, JunkBlock | None]:
         probabilities = self.paragraph_probabilities(paragraphs, is_html)
         return probabilities, decide(probabilities, paragraphs, is_html, self.margin if margin is None else margin,
-                                     self.html_bias, self.text_bias)
+                                     self.html_bias, self.text_bias, self.unmarked_min)

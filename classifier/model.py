@@ -22,8 +22,9 @@ from pathlib import Path
 import joblib
 
 # 2: the junk model's cues gained the main-text columns (session 7); a format-1 artifact cannot score.
-# 3: the junk model holds several members, one per composition draw, and a text bias (session 8).
-FORMAT_VERSION = 3
+# 3: the junk model holds several members, one per composition draw (session 8).
+# 4: ... and its own text decision settings; its mojibake cue no longer fires on curly quotes (session 8).
+FORMAT_VERSION = 4
 MODEL_DIR = Path(__file__).parent / "models"
 DEFAULT_ARTIFACT = MODEL_DIR / "lurid.joblib"
 RETRAIN_HINT = "Rebuild it with `python -m classifier.train` (or `make model`)."

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -77,6 +78,7 @@ class Paragraph:
     text: str
     segments: tuple[Segment, ...] = field(repr=False, compare=False)
     repaired: bool = False  # ftfy changed at least one word (mojibake etc.)
+    mojibake: bool = False  # ... and more than its quotes, ligatures or character widths: real mojibake
     tag: str = ""  # HTML block tag ("p", "h2", "li"...), "" for plain text
     link_density: float = 0.0  # share of the block's text inside <a>
     context: frozenset[str] = frozenset()  # HTML ancestry cues, see html.py
@@ -109,6 +111,22 @@ class Document:
     source: str = "text"  # "text" or "html"
 
 
+# Typographic changes ftfy also makes, which are not mojibake: curly quotes (and primes) made straight.
+_STRAIGHT = str.maketrans("‘’‚‛′“”„‟″", "'" * 5 + '"' * 5)
+
+
+def is_mojibake_repair(raw: str, fixed: str) -> bool:
+    """Did the repair of `raw` into `fixed` undo mojibake, not just typography?
+
+    >>> is_mojibake_repair("itâ€™s", "it's"), is_mojibake_repair("it’s", "it's")
+    (True, False)
+    >>> is_mojibake_repair("ﬁne", "fine")
+    False
+    """
+    return (unicodedata.normalize("NFKC", raw).translate(_STRAIGHT)
+            != unicodedata.normalize("NFKC", fixed).translate(_STRAIGHT))
+
+
 @lru_cache(maxsize=65536)
 def fix_word(word: str) -> str:
     """Repair one word's mojibake and odd characters with ftfy (ASCII is left alone)."""
@@ -131,7 +149,7 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
     parts: list[str] = []
     segments: list[Segment] = []
     position = 0
-    repaired = False
+    repaired = mojibake = False
     for line_start, line_end in spans:
         for match in _RUN.finditer(text, line_start, line_end):
             raw = match.group()
@@ -140,7 +158,9 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
             else:
                 fixed = fix_word(raw)
                 fixed = " ".join(fixed.split()) or raw
-                repaired = repaired or fixed != raw
+                if fixed != raw:
+                    repaired = True
+                    mojibake = mojibake or is_mojibake_repair(raw, fixed)
             if parts:
                 position += 1
             parts.append(fixed)
@@ -153,6 +173,7 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
         text=" ".join(parts),
         segments=tuple(segments),
         repaired=repaired,
+        mojibake=mojibake,
         **html,
     )
 

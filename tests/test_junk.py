@@ -1,7 +1,8 @@
+import numpy as np
 import pytest
 
-from classifier.junk import (JUNK_MARGIN_DEFAULT, TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, bare, best_suffix, cue_matrix,
-                            decide)
+from classifier.junk import (JUNK_MARGIN_DEFAULT, LABELS, TEXT_BIAS_DEFAULT, TRAILERS, UNMARKED_MIN_LOG_ODDS, JunkModel,
+                             bare, best_suffix, cue_matrix, decide)
 from classifier.text import split_text
 
 
@@ -73,3 +74,37 @@ def test_text_lines_must_be_surer_than_the_margin_alone_asks():
     # 0.9 twice clears the margin at bias 0 (2 x 2.2) but not at the text bias (2 x 0.7)
     assert best_suffix([0.01, 0.9, 0.9]) is not None
     assert decide([0.01, 0.9, 0.9], paragraphs, is_html=False, text_bias=TEXT_BIAS_DEFAULT) is None
+
+
+def test_label_and_trailer_phrases_are_single_spaced():
+    # the lists are written over several source lines; no phrase may keep a line's indentation
+    for phrase in LABELS | TRAILERS:
+        assert phrase == " ".join(phrase.split()) and phrase
+    assert {"you may also like", "related stories", "promoted links"} <= LABELS
+    assert {"view more", "you're all caught up"} <= TRAILERS
+
+
+class _Constant:
+    def __init__(self, value):
+        self.value = value
+
+    def predict_proba(self, x):
+        return np.column_stack([1 - np.full(len(x), self.value), np.full(len(x), self.value)])
+
+
+def test_members_are_averaged():
+    model = JunkModel(lexicon=None)
+    model.members_ = [(_Constant(0.5), _Constant(0.2)), (_Constant(0.5), _Constant(0.6))]
+    (p,) = model.many_probabilities([(_lines("Short line"), False)])
+    assert np.allclose(p, 0.4)
+
+
+def test_the_model_decides_with_its_own_text_settings():
+    unmarked = _lines("When: Friday 12 June, 7pm", "Where: the reading room", "Tickets: free at the desk")
+    model = JunkModel(lexicon=None)
+    model.members_ = [(_Constant(0.5), _Constant(0.95))]
+    # every line at 0.95, none marked: 3 x (2.94 - 1.5) is below the unmarked minimum of 10
+    assert model.find_many([(unmarked, False)]) == [None]
+    assert model.find(unmarked, False)[1] is None
+    model.text_bias, model.unmarked_min = 0.0, float("-inf")
+    assert model.find_many([(unmarked, False)])[0].first_paragraph == 1

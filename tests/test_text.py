@@ -93,3 +93,10 @@ def test_nel_breaks_lines_but_not_inside_latin1_mojibake():
     # "Å" (C3 85) misread as Latin-1 is "Ã\x85": one word, repaired
     (paragraph,) = split_text("The \xc3\x85land ferry").paragraphs
     assert paragraph.text == "The Åland ferry"
+
+
+def test_curly_quotes_are_repaired_but_are_not_mojibake():
+    (typographic,) = split_text("It’s a “fine” day").paragraphs
+    (broken,) = split_text("Itâ€™s a fine day").paragraphs
+    assert typographic.repaired and not typographic.mojibake
+    assert broken.repaired and broken.mojibake

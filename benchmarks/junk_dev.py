@@ -1,0 +1,180 @@
+"""The junk model's text decision on development documents: the shipped rule against bias 0.
+
+    python benchmarks/junk_dev.py [--datasets ../shared/datasets] [--out benchmarks/junk_dev.md]
+
+How session 8 chose the plain-text decision (docs/experiments.md), as a script
+that can be run again. The training parts of the authored corpus (paragraph
+groups, junk blocks, endings) are split twice, and each split trains the
+shipped recipe (three composition draws, averaged) on one side and scores
+1,000 documents composed from the other:
+
+- "parts": a quarter of the parts by sha256("dev:" + key), every style on
+  both sides (what the model has seen, in new wording);
+- "styles": the endings of seven list-like styles only on the development
+  side (endings of shapes the model never saw), blocks and paragraph groups
+  as in "parts".
+
+Both fits also train on the ScrapingHub pages and WCXB half B
+(sha256("half:" + key) % 2 == 1), so WCXB half A is unseen: it is scored as
+HTML and as plain text (its extracted text through split_text). Nothing here
+touches the composed or authored held-out splits or the fresh sets. Counts
+only; no page text is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from classifier.compose import compose_documents  # noqa: E402
+from classifier.corpus import TRAINING_DATA, load_corpus  # noqa: E402
+from classifier.features import Lexicon  # noqa: E402
+from classifier.junk import (HTML_BIAS_DEFAULT, JUNK_MARGIN_DEFAULT, TEXT_BIAS_DEFAULT,  # noqa: E402
+                             UNMARKED_MIN_LOG_ODDS, JunkModel, cue_matrix, decide)
+from classifier.pages import load_pages  # noqa: E402
+from classifier.text import split_text  # noqa: E402
+from classifier.train import (JUNK_DRAW_SEEDS, JUNK_TRAIN_DOCUMENTS, _composed_parts,  # noqa: E402
+                              page_training_set, parse_composed, with_pages)
+
+DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+DEV_DOCUMENTS = 1000
+DEV_SEED = 3
+HELD_APART_STYLES = frozenset({"timeline", "key_facts", "event_listing", "recipe_or_spec", "hashtags_signoff",
+                               "contact", "photo_credit"})
+RULES = (("bias 0, no marker rule (session 7)", 0.0, float("-inf")),
+         ("bias 1.5, no marker rule", TEXT_BIAS_DEFAULT, float("-inf")),
+         (f"shipped: bias {TEXT_BIAS_DEFAULT}, unmarked block needs {UNMARKED_MIN_LOG_ODDS:g}", TEXT_BIAS_DEFAULT,
+          UNMARKED_MIN_LOG_ODDS))
+
+
+def hashed(text: str) -> int:
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16)
+
+
+def key_of(name: str, record: dict) -> str:
+    return (record.get("group") if name == "paragraphs" else None) or record["id"]
+
+
+def split_parts(corpus, split: str) -> tuple[dict, dict]:
+    fit, dev = {}, {}
+    for name, (train, _) in _composed_parts(corpus).items():
+        def on_dev(record):
+            if split == "styles" and name == "endings":
+                return record["style"] in HELD_APART_STYLES
+            return hashed("dev:" + key_of(name, record)) % 4 == 0
+        fit[name] = [r for r in train if not on_dev(r)]
+        dev[name] = [r for r in train if on_dev(r)]
+    return fit, dev
+
+
+def compose(parts: dict, headings, count: int, seed: int):
+    return compose_documents(parts["paragraphs"], parts["junk_blocks"], parts["endings"], headings, count, seed=seed)
+
+
+def text_result(probabilities, paragraphs, labels, rule) -> dict:
+    _, bias, unmarked = rule
+    block = decide(probabilities, paragraphs, False, JUNK_MARGIN_DEFAULT, HTML_BIAS_DEFAULT, bias, unmarked)
+    got = block.first_paragraph if block else None
+    truth = labels.index(1) if 1 in labels else None
+    return {"clean": truth is None, "exact": got == truth, "found": got is not None,
+            "article_cut": got is not None and (truth is None or got < truth)}
+
+
+def page_result(start: int, page) -> tuple[bool, int, int]:
+    last = page.last_article
+    lengths = [p.end - p.start for p in page.document.paragraphs]
+    return start <= last, sum(lengths[last + 1:]), sum(lengths[max(start, last + 1):])
+
+
+def pages_line(results) -> str:
+    cut = sum(r[0] for r in results)
+    trailing, taken = sum(r[1] for r in results), sum(r[2] for r in results)
+    return f"{cut} of {len(results)} / {taken / max(trailing, 1):.4f}"
+
+
+def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log) -> list[str]:
+    fit_parts, dev_parts = split_parts(corpus, split)
+    page_set = page_training_set(train_pages, lexicon)
+    draws = []
+    for seed in JUNK_DRAW_SEEDS:
+        parsed, labels = parse_composed(compose(fit_parts, corpus.headings, JUNK_TRAIN_DOCUMENTS, seed))
+        documents = [(d.paragraphs, d.source == "html") for d in parsed]
+        draws.append((documents, labels, [cue_matrix(p, lexicon, h) for p, h in documents]))
+    junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
+    log(f"{split}: fitted")
+    dev_parsed, dev_labels = parse_composed(compose(dev_parts, corpus.headings, DEV_DOCUMENTS, DEV_SEED))
+    dev_probabilities = junk.many_probabilities([(d.paragraphs, d.source == "html") for d in dev_parsed])
+    text_views = [split_text(page.document.text) for page in eval_pages]
+    text_probabilities = junk.many_probabilities([(view.paragraphs, False) for view in text_views])
+    html_probabilities = junk.many_probabilities([(page.document.paragraphs, True) for page in eval_pages])
+    html_pages = []
+    for p, page in zip(html_probabilities, eval_pages):
+        block = decide(p, page.document.paragraphs, True)
+        html_pages.append(page_result(block.first_paragraph if block else len(p), page))
+    counts = {name: len(records) for name, records in dev_parts.items()}
+    lines = [f"## Split \"{split}\"", "",
+             f"Development side: {counts['paragraphs']} paragraphs, {counts['junk_blocks']} junk blocks, "
+             f"{counts['endings']} endings; {DEV_DOCUMENTS} documents (seed {DEV_SEED}). WCXB half A as HTML "
+             f"(shipped HTML rule): pages cut / trailing recall (chars) {pages_line(html_pages)}.", "",
+             "| text rule | exact start | block found | clean documents cut | documents with article text cut "
+             "| WCXB-A as text: pages cut / trailing recall |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    text_documents = [(p, d, y) for p, d, y in zip(dev_probabilities, dev_parsed, dev_labels) if d.source != "html"]
+    for rule in RULES:
+        results = [text_result(p, d.paragraphs, y, rule) for p, d, y in text_documents]
+        with_block = [r for r in results if not r["clean"]]
+        clean = [r for r in results if r["clean"]]
+        page_results = []
+        for p, view, page in zip(text_probabilities, text_views, eval_pages):
+            result = decide(p, view.paragraphs, False, JUNK_MARGIN_DEFAULT, HTML_BIAS_DEFAULT, rule[1], rule[2])
+            starts = [q.start for q in page.document.paragraphs]
+            start = (max(0, bisect.bisect_right(starts, view.paragraphs[result.first_paragraph].start) - 1)
+                     if result else len(starts))
+            page_results.append(page_result(start, page))
+        lines.append(f"| {rule[0]} | {sum(r['exact'] for r in with_block) / len(with_block):.4f} "
+                     f"| {sum(r['found'] for r in with_block) / len(with_block):.4f} "
+                     f"| {sum(r['found'] for r in clean)} of {len(clean)} "
+                     f"| {sum(r['article_cut'] for r in results)} of {len(results)} | {pages_line(page_results)} |")
+    return lines + [""]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "junk_dev.md")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+
+    def log(message):
+        print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
+
+    corpus = load_corpus(TRAINING_DATA)
+    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
+    pages = load_pages(args.datasets)
+    if not pages.get("wcxb_dev"):
+        print(f"WCXB dev pages not found under {args.datasets}", file=sys.stderr)
+        return 1
+    on_a = [hashed("half:" + page.key) % 2 == 0 for page in pages["wcxb_dev"]]
+    eval_pages = [page for page, a in zip(pages["wcxb_dev"], on_a) if a]
+    train_pages = pages.get("scrapinghub", []) + [page for page, a in zip(pages["wcxb_dev"], on_a) if not a]
+    log(f"pages: {len(train_pages)} to train, {len(eval_pages)} WCXB half A to score")
+    lines = ["# The junk model's plain-text decision on development documents", "",
+             "Made by `python benchmarks/junk_dev.py` (protocol in its docstring). Each split trains the shipped "
+             f"recipe ({len(JUNK_DRAW_SEEDS)} draws of {JUNK_TRAIN_DOCUMENTS} composed documents, averaged, plus "
+             "the ScrapingHub pages and WCXB half B) and scores documents composed from parts it never saw. "
+             "Block-level figures are over the plain-text development documents.", ""]
+    for split in ("parts", "styles"):
+        lines += run_split(split, corpus, lexicon, train_pages, eval_pages, log)
+    lines.append(f"Written in {(time.perf_counter() - started) / 60:.1f} minutes.")
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
