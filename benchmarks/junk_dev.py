@@ -35,11 +35,11 @@ from classifier.compose import compose_documents  # noqa: E402
 from classifier.corpus import TRAINING_DATA, load_corpus  # noqa: E402
 from classifier.features import Lexicon  # noqa: E402
 from classifier.junk import (HTML_BIAS_DEFAULT, JUNK_MARGIN_DEFAULT, TEXT_BIAS_DEFAULT,  # noqa: E402
-                             UNMARKED_MIN_LOG_ODDS, JunkModel, cue_matrix, decide)
+                             UNMARKED_MIN_LOG_ODDS, JunkModel, decide)
 from classifier.pages import load_pages  # noqa: E402
 from classifier.text import split_text  # noqa: E402
 from classifier.train import (JUNK_DRAW_SEEDS, JUNK_TRAIN_DOCUMENTS, _composed_parts,  # noqa: E402
-                              page_training_set, parse_composed, with_pages)
+                              composed_draw, page_training_set, parse_composed, with_pages)
 
 DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
 DEV_DOCUMENTS = 1000
@@ -72,10 +72,6 @@ def split_parts(corpus, split: str) -> tuple[dict, dict]:
     return fit, dev
 
 
-def compose(parts: dict, headings, count: int, seed: int):
-    return compose_documents(parts["paragraphs"], parts["junk_blocks"], parts["endings"], headings, count, seed=seed)
-
-
 def text_result(probabilities, paragraphs, labels, rule) -> dict:
     _, bias, unmarked = rule
     block = decide(probabilities, paragraphs, False, JUNK_MARGIN_DEFAULT, HTML_BIAS_DEFAULT, bias, unmarked)
@@ -100,14 +96,12 @@ def pages_line(results) -> str:
 def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log) -> list[str]:
     fit_parts, dev_parts = split_parts(corpus, split)
     page_set = page_training_set(train_pages, lexicon)
-    draws = []
-    for seed in JUNK_DRAW_SEEDS:
-        parsed, labels = parse_composed(compose(fit_parts, corpus.headings, JUNK_TRAIN_DOCUMENTS, seed))
-        documents = [(d.paragraphs, d.source == "html") for d in parsed]
-        draws.append((documents, labels, [cue_matrix(p, lexicon, h) for p, h in documents]))
+    draws = [composed_draw(fit_parts, corpus.headings, lexicon, seed) for seed in JUNK_DRAW_SEEDS]
     junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
     log(f"{split}: fitted")
-    dev_parsed, dev_labels = parse_composed(compose(dev_parts, corpus.headings, DEV_DOCUMENTS, DEV_SEED))
+    dev_parsed, dev_labels = parse_composed(compose_documents(
+        dev_parts["paragraphs"], dev_parts["junk_blocks"], dev_parts["endings"], corpus.headings, DEV_DOCUMENTS,
+        seed=DEV_SEED))
     dev_probabilities = junk.many_probabilities([(d.paragraphs, d.source == "html") for d in dev_parsed])
     text_views = [split_text(page.document.text) for page in eval_pages]
     text_probabilities = junk.many_probabilities([(view.paragraphs, False) for view in text_views])

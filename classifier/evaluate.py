@@ -404,8 +404,7 @@ TRIED = {
         "(kept; with the session-7 corpus pass WCXB went from 42 to 39 cut pages, ScrapingHub recall "
         "0.889 → 0.946); three members fitted on three draws of composed documents, averaged, and ten label "
         "phrases that never matched fixed (session 8: WCXB 39 → 36 cut pages). Most remaining cuts start at "
-        "a short heading, credit or link list "
-        "that the gold body keeps (junk_cuts.md)."),
+        "a short heading, credit or link list that the gold body keeps (junk_cuts.md)."),
 }
 
 

@@ -75,9 +75,10 @@ TRAILERS = frozenset(
     |you've reached the end|end of feed|scroll for more|continue reading|load more articles"""
     .split("|")
 )
-_TIME_AGO = re.compile(r"\b\d+\s*(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?)\s+ago\b"
-                       r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b",
-                       re.I)
+# "2 hours ago" (also a junk marker, is_marked); the cue also takes US-style dates ("June 3, 2019").
+_AGO = re.compile(r"\b\d+\s*(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?)\s+ago\b", re.I)
+_TIME_AGO = re.compile(_AGO.pattern + r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+"
+                       r"\d{1,2},?\s+\d{4}\b", re.I)
 _COMMENTS = re.compile(r"^\d+\s+comments?$|^\d+\s+shares?$", re.I)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|#\d+)\s")
 _TERMINAL = tuple(".!?\"”'’):;")
@@ -138,7 +139,6 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
 MARKER_CUES = (3, 6, 8, 9, 10, 12)
 # Emoji as markers: the emoji planes, miscellaneous symbols and dingbats (not ©, °, ™ or arrows).
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2B55]")
-_AGO = re.compile(r"\b\d+\s*(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?)\s+ago\b", re.I)
 # Indices into own_cues used for the neighbour features.
 _NEIGHBOUR_CUES = (0, 2, 3, 4, 6, 7, 8, 10, 18)
 

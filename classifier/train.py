@@ -141,15 +141,17 @@ def composed_junk_sets(corpus):
     (JUNK_DRAW_SEEDS), and the held-out documents."""
     lexicon = Lexicon.from_tsv(corpus.lexicon_path)
     parts = _composed_parts(corpus)
-    draws = []
-    for seed in JUNK_DRAW_SEEDS:
-        train_docs = compose_documents(parts["paragraphs"][0], parts["junk_blocks"][0], parts["endings"][0],
-                                       corpus.headings, JUNK_TRAIN_DOCUMENTS, seed=seed)
-        parsed, labels = parse_composed(train_docs)
-        documents = [(d.paragraphs, d.source == "html") for d in parsed]
-        rows = [cue_matrix(paragraphs, lexicon, is_html) for paragraphs, is_html in documents]
-        draws.append((documents, labels, rows))
+    training_parts = {name: split[0] for name, split in parts.items()}
+    draws = [composed_draw(training_parts, corpus.headings, lexicon, seed) for seed in JUNK_DRAW_SEEDS]
     return draws, composed_held_out_documents(corpus, parts)
+
+
+def composed_draw(parts: dict, headings, lexicon: Lexicon, seed: int, count: int = JUNK_TRAIN_DOCUMENTS):
+    """One draw of composed training documents from `parts` (paragraphs, junk_blocks, endings): (docs, labels, rows)."""
+    parsed, labels = parse_composed(compose_documents(parts["paragraphs"], parts["junk_blocks"], parts["endings"],
+                                                      headings, count, seed=seed))
+    documents = [(d.paragraphs, d.source == "html") for d in parsed]
+    return documents, labels, [cue_matrix(paragraphs, lexicon, is_html) for paragraphs, is_html in documents]
 
 
 def with_pages(draws, documents, labels, rows):
