@@ -31,6 +31,7 @@ import itertools
 import re
 import sys
 import traceback
+from collections import deque
 from contextlib import nullcontext
 from itertools import islice
 
@@ -41,11 +42,11 @@ from .scoring import (MAX_PARAGRAPHS_DEFAULT, TIME_BUDGET_DEFAULT, InputError, S
                       score_documents)
 
 EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-# Records are scored in batches of this many; past the first batch, batches
-# go to one worker process per core (order kept).
-BATCH_SIZE = 64
-# Batches handed to the worker pool at once, per worker.
-WINDOW_BATCHES_PER_JOB = 4
+# Records are scored in batches of this many; when there is more than one
+# batch, they go to one worker process per core (order kept).
+BATCH_SIZE = 32
+# Batches queued for the worker pool at once, per worker.
+IN_FLIGHT_PER_JOB = 4
 # JSON records nested deeper than this are refused: their fields are copied to the output and pickled to
 # worker processes, both of which recurse, and a record nested ~980 deep (still valid for json.loads)
 # crashed the whole run with a RecursionError while pickling. News records need a few levels.
@@ -415,37 +416,54 @@ def batches(records, size: int = BATCH_SIZE):
 
 
 def scored_batches(records, config: ScoringConfig, jobs: int):
-    """Score batches in order: the first in-process, the rest over `jobs` workers."""
+    """Score batches in order: over `jobs` worker processes when there is more than one batch to share."""
     stream = batches(records)
-    first = next(stream, None)
-    if first is None:
-        return
-    yield score_batch_lines(first, config)
-    second = next(stream, None)
-    if second is None:
-        return
-    if jobs <= 1:
-        yield score_batch_lines(second, config)
-        for batch in stream:
+    head = list(islice(stream, 2))
+    if jobs <= 1 or len(head) < 2:
+        for batch in itertools.chain(head, stream):
             yield score_batch_lines(batch, config)
         return
-    from joblib import Parallel, delayed
+    yield from _pooled(itertools.chain(head, stream), config, jobs)
 
-    def rest():
-        yield second
-        yield from stream
 
-    # Forked workers share the verified model already in memory: no start-up
-    # of their own. That backend returns lists, so feed it a window of
-    # batches at a time; memory stays bounded and order is kept.
-    with Parallel(n_jobs=jobs, backend="multiprocessing") as parallel:
-        for window in batches(rest(), WINDOW_BATCHES_PER_JOB * jobs):
-            try:
-                results = parallel(delayed(score_batch_lines)(batch, config) for batch in window)
-            except Exception:  # noqa: BLE001 - the pool failed (a worker died, a record would not pickle)
-                # score this window here instead, where a failing record costs only its own line
-                results = [score_batch_lines(batch, config) for batch in window]
-            yield from results
+def _pooled(stream, config: ScoringConfig, jobs: int):
+    """`scored_batches` over forked workers, streaming: each batch's lines come out as soon as it and all
+    before it are done, with at most IN_FLIGHT_PER_JOB batches per worker queued (memory stays bounded).
+
+    Forked workers share the verified model already in memory, so they have no start-up of their own.
+    A batch the pool fails on (a worker died, a record would not pickle) is scored here instead, where a
+    failing record costs only its own line; once the pool is broken, so is every batch after it.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    pending: deque = deque()  # (batch, its future or None), in input order
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"))
+    try:
+        for batch in stream:
+            pending.append((batch, _submit(pool, batch, config)))
+            if len(pending) > IN_FLIGHT_PER_JOB * jobs:
+                yield _outcome(*pending.popleft(), config)
+        while pending:
+            yield _outcome(*pending.popleft(), config)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool, batch: list[dict], config: ScoringConfig):
+    try:
+        return pool.submit(score_batch_lines, batch, config)
+    except Exception:  # noqa: BLE001 - the pool is broken (a worker died): this batch is scored in-process
+        return None
+
+
+def _outcome(batch: list[dict], future, config: ScoringConfig) -> list[tuple[str, str | None]]:
+    if future is not None:
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - a worker died or a record would not pickle: score it here
+            pass
+    return score_batch_lines(batch, config)
 
 
 def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:

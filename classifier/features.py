@@ -24,6 +24,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 _TOKENIZER = RegexpTokenizer(r"\w+(?:['’]\w+)*|[^\w\s]")
 _STEMMER = SnowballStemmer("english")
 _QUOTE = re.compile("[\"“”«»]")
+# Every shouting word has three capitals in a row, so ASCII text without them has none (most paragraphs).
+_THREE_CAPITALS = re.compile("[A-Z]{3}")
 # Attribution verbs: a loaded word next to one is often someone else's word.
 ATTRIBUTION = frozenset("said says told according stated statement quoted called described alleged".split())
 SUPERLATIVES = frozenset(
@@ -250,6 +252,8 @@ def shouting_words(text: str, tokens: list[Token]) -> list[Token]:
     >>> [text[t.start:t.end] for t in shouting_words(text, tokenize(text))]
     ['THE', 'WAR', 'HERE', 'SHOCKING']
     """
+    if text.isascii() and not _THREE_CAPITALS.search(text):
+        return []
     found: list[Token] = []
     run: list[Token] = []
     for token in [*tokens, Token(".", ".", 0, 0, False)]:

@@ -36,7 +36,6 @@ from xml.parsers.expat import ErrorString
 
 import defusedxml
 import defusedxml.ElementTree
-import feedparser
 import lxml.etree
 import lxml.html
 
@@ -116,6 +115,8 @@ def parse_feed(data: bytes, encoding: str | None = None, source: str | None = No
         raise TypeError(f"parse_feed takes bytes, not {type(data).__name__}")
     utf8 = _to_utf8(data, encoding)
     break_at = _check_markup(utf8, max_items)
+    import feedparser  # here, not at the top: only feeds need it, and every `score` start would pay for it
+
     # a stream, never bytes or str: feedparser would try those as a URL or a file name first
     parsed = feedparser.parse(io.BytesIO(utf8), response_headers=_UTF8_HEADERS, resolve_relative_uris=False,
                               sanitize_html=True)

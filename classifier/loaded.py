@@ -111,6 +111,7 @@ class LoadedModel:
         self.calibrator_ = LogisticRegression(C=1e4).fit(out_of_fold.reshape(-1, 1), labels)
         self.vectorizer_, self.style_, self.classifier_ = self._fit_once(texts, labels, topics)
         self.n_tfidf_ = len(self.vectorizer_.vocabulary_)
+        self._positive = None  # explain's table belongs to the previous fit
         return self
 
     # -- scoring -------------------------------------------------------
@@ -139,18 +140,37 @@ class LoadedModel:
         return merge_highlights(candidates)
 
     def _ngram_candidates(self, text: str, row, coef):
-        vocabulary = self.vectorizer_.vocabulary_
-        values = dict(zip(row.indices, row.data))
-        occurrences: dict[int, list[tuple[int, int]]] = {}
+        positive = self._positive_terms()
+        values = dict(zip(row.indices.tolist(), row.data.tolist()))
+        occurrences: dict[tuple[int, float], list[tuple[int, int]]] = {}
         for gram, start, end in text_ngrams(text):
-            index = vocabulary.get(gram)
-            if index is not None and coef[index] > 0:
-                occurrences.setdefault(index, []).append((start, end))
+            term = positive.get(gram)
+            if term is not None:
+                occurrences.setdefault(term, []).append((start, end))
         found = []
-        for index, spans in occurrences.items():
-            weight = float(coef[index] * values.get(index, 0.0)) / len(spans)
+        for (index, slope), spans in occurrences.items():
+            weight = slope * values.get(index, 0.0) / len(spans)
             found.extend((start, end, weight) for start, end in spans)
         return found
+
+    def _positive_terms(self) -> dict[str, tuple[int, float]]:
+        """The TF-IDF terms whose coefficient is positive, as term -> (column, coefficient).
+
+        Built once per loaded model (it is not part of the artifact): looking
+        each n-gram up here costs far less than indexing the coefficient array.
+        """
+        if self._positive is None:
+            coef = self.classifier_.coef_[0].tolist()
+            self._positive = {term: (index, coef[index]) for term, index in self.vectorizer_.vocabulary_.items()
+                              if coef[index] > 0}
+        return self._positive
+
+    _positive: dict[str, tuple[int, float]] | None = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_positive", None)  # derived, rebuilt on first use
+        return state
 
     def _cue_candidates(self, text: str, tokens: list[Token], coef, row):
         """Attribute the dense cues to the spans that raised them."""

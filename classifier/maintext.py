@@ -14,8 +14,6 @@ from __future__ import annotations
 import logging
 import re
 
-import trafilatura
-
 # trafilatura reports pages it finds nothing in as warnings; lurid's answer for
 # such a page is simply "no shares", so they are not the caller's business.
 logging.getLogger("trafilatura").addHandler(logging.NullHandler())
@@ -39,6 +37,8 @@ def extract_main_text(markup: str) -> str | None:
     A failure inside trafilatura only means "no cue" for this page; it is logged at debug level on the
     "lurid.maintext" logger, so a broken upgrade shows up there rather than as silently weaker scores.
     """
+    import trafilatura  # here, not at the top: plain-text scoring never needs it, and it costs 75 ms to import
+
     try:
         return trafilatura.extract(markup, include_comments=False, include_tables=True, deduplicate=False)
     except Exception as error:  # noqa: BLE001 - a third-party reader's failure only means "no cue"

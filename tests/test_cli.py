@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.cli import parse_args, sniff_format
+from classifier.cli import _outcome, _pooled, parse_args, score_batch_lines, sniff_format
+from classifier.scoring import ScoringConfig
 
 SEED = (Path(__file__).parent / "golden" / "seed_emoji.json")
 
@@ -88,6 +89,32 @@ def test_many_records_in_order_across_workers():
     records = "".join(json.dumps({"id": i, "text": f"Record {i}. Officials said so."}) + "\n" for i in range(300))
     code, lines, _ = run_score("--input-format", "jsonl", stdin=records.encode())
     assert code == 0 and [line["id"] for line in lines] == list(range(300))
+
+
+def _records(ids):
+    return [{"_input": {"id": i, "text": f"Record {i}. Officials said so."}} for i in ids]
+
+
+def test_a_batch_the_pool_failed_on_is_scored_in_process():
+    """A worker that died (or a record that would not pickle) fails the batch's future: its lines still come."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    config = ScoringConfig()
+    batch = _records(["a", "b"])
+    failed = Future()
+    failed.set_exception(BrokenProcessPool("a worker died"))
+    expected = score_batch_lines(batch, config)
+    assert [json.loads(line)["id"] for line, _ in expected] == ["a", "b"]
+    assert _outcome(batch, failed, config) == expected
+    assert _outcome(batch, None, config) == expected  # the pool was already broken at submission
+
+
+def test_pooled_batches_stream_in_order():
+    config = ScoringConfig()
+    batches = [_records(range(start, start + 3)) for start in range(0, 30, 3)]
+    lines = [line for batch in _pooled(iter(batches), config, jobs=2) for line, _ in batch]
+    assert [json.loads(line)["id"] for line in lines] == list(range(30))
 
 
 def test_sniffing():

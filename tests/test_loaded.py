@@ -1,3 +1,5 @@
+import pickle
+
 from classifier.loaded import merge_highlights
 
 
@@ -18,6 +20,19 @@ def test_highlights_point_at_the_loaded_words(tiny_model):
     marked = " ".join(text[h.start:h.end] for h in highlights)
     assert "terrifying" in marked or "fiasco" in marked or "Reckless" in marked
     assert "council" not in marked
+
+
+def test_the_highlight_lookup_table_is_rebuilt_not_saved(tiny_model):
+    """explain's table of positive terms is derived at run time; an artifact written after explain ran
+    must not carry it (it would go stale against a refitted vectorizer)."""
+    text = "Reckless officials unleashed a terrifying fiasco!"
+    highlights = tiny_model.loaded.explain(text)
+    assert tiny_model.loaded._positive
+    copy = pickle.loads(pickle.dumps(tiny_model.loaded))
+    assert "_positive" not in vars(copy)
+    assert copy.explain(text) == highlights
+    copy.fit(["A calm, ordinary report.", "A shocking, disgraceful outrage!"] * 4, [0, 1] * 4, folds=2)
+    assert copy._positive is None  # a refit drops the table of the fit before
 
 
 def test_default_model_tabloid_above_wire(model):

@@ -48,7 +48,9 @@ def test_parse_html_without_main_text_or_when_the_extractor_fails(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("extractor bug")
 
-    monkeypatch.setattr(maintext.trafilatura, "extract", broken)
+    import trafilatura  # maintext imports it only when it first reads a page
+
+    monkeypatch.setattr(trafilatura, "extract", broken)
     assert maintext.extract_main_text(PAGE) is None
     assert all(p.main_text is None for p in parse_html(PAGE).paragraphs)
 
