@@ -31,7 +31,10 @@ def test_the_highlight_lookup_table_is_rebuilt_not_saved(tiny_model):
     copy = pickle.loads(pickle.dumps(tiny_model.loaded))
     assert "_positive" not in vars(copy)
     assert copy.explain(text) == highlights
-    copy.fit(["A calm, ordinary report.", "A shocking, disgraceful outrage!"] * 4, [0, 1] * 4, folds=2)
+    texts = ["Reckless bosses unleashed a shocking, disgraceful fiasco!", "The council approved the budget.",
+             "A terrifying catastrophe engulfs the helpless town!", "The library opens at nine on Monday.",
+             "Outrageous officials betray furious families again!", "Rainfall was close to the average."]
+    copy.fit(texts * 3, [1, 0, 1, 0, 1, 0] * 3, folds=3)
     assert copy._positive is None  # a refit drops the table of the fit before
 
 
