@@ -240,8 +240,8 @@ def report(jsonl_runs: dict, files: list[dict], repeat: int, service: list[dict]
         rss = f"{case['peak_rss_mib']:.0f}"
         lines.append(f"| {case['kind']} | {case['exit']} | {case['lines']} | {case['outcome']} | "
                      f"{case['seconds']:.1f} | {rss} |")
-    lines += ["", "Peak RSS is the `score` process's own (os.wait4); past the first 64 JSONL records, batches "
-              "go to forked worker processes, whose memory is not included.", "",
+    lines += ["", "Peak RSS is the `score` process's own (os.wait4); when there are more than 32 JSONL "
+              "records, batches go to forked worker processes, whose memory is not included.", "",
               "## The heaviest requests the service lets through", "",
               "Default settings (1 MiB body, 100,000 characters and 5,000 paragraphs per document, 64 documents, "
               "10 s time budget), one request each through the app in a fresh process (Flask's test client, no "

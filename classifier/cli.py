@@ -427,8 +427,9 @@ def scored_batches(records, config: ScoringConfig, jobs: int):
 
 
 def _pooled(stream, config: ScoringConfig, jobs: int):
-    """`scored_batches` over forked workers, streaming: each batch's lines come out as soon as it and all
-    before it are done, with at most IN_FLIGHT_PER_JOB batches per worker queued (memory stays bounded).
+    """`scored_batches` over forked workers, streaming: each batch's lines come out once it and all before
+    it are done and the next batch has been read, with at most IN_FLIGHT_PER_JOB batches per worker queued
+    (memory stays bounded).
 
     Forked workers share the verified model already in memory, so they have no start-up of their own.
     A batch the pool fails on (a worker died, a record would not pickle) is scored here instead, where a
@@ -439,15 +440,32 @@ def _pooled(stream, config: ScoringConfig, jobs: int):
 
     pending: deque = deque()  # (batch, its future or None), in input order
     pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"))
+    reported = False
+
+    def take():
+        nonlocal reported
+        lines, broken = _outcome(*pending.popleft(), config)
+        if broken and not reported:
+            reported = True
+            print("score: a worker process died; the remaining records are scored in the main process, on one core",
+                  file=sys.stderr)
+        return lines
+
     try:
         for batch in stream:
             pending.append((batch, _submit(pool, batch, config)))
-            if len(pending) > IN_FLIGHT_PER_JOB * jobs:
-                yield _outcome(*pending.popleft(), config)
+            # what is done comes out now (slow input, such as `tail -f`, is not held back); when the
+            # queue is full, wait for the oldest batch
+            while pending and (len(pending) > IN_FLIGHT_PER_JOB * jobs or _done(pending[0][1])):
+                yield take()
         while pending:
-            yield _outcome(*pending.popleft(), config)
+            yield take()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _done(future) -> bool:
+    return future is None or future.done()
 
 
 def _submit(pool, batch: list[dict], config: ScoringConfig):
@@ -457,13 +475,18 @@ def _submit(pool, batch: list[dict], config: ScoringConfig):
         return None
 
 
-def _outcome(batch: list[dict], future, config: ScoringConfig) -> list[tuple[str, str | None]]:
+def _outcome(batch: list[dict], future, config: ScoringConfig) -> tuple[list[tuple[str, str | None]], bool]:
+    """The batch's lines, from its future or else scored here; and whether the pool was found broken."""
+    from concurrent.futures.process import BrokenProcessPool
+
     if future is not None:
         try:
-            return future.result()
-        except Exception:  # noqa: BLE001 - a worker died or a record would not pickle: score it here
+            return future.result(), False
+        except BrokenProcessPool:
+            return score_batch_lines(batch, config), True
+        except Exception:  # noqa: BLE001 - a record would not pickle, or the like: score the batch here
             pass
-    return score_batch_lines(batch, config)
+    return score_batch_lines(batch, config), future is None
 
 
 def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:

@@ -136,10 +136,10 @@ class LoadedModel:
         tokens = tokenize(text)
         coef = self.classifier_.coef_[0]
         row = self.features([text]) if row is None else row
-        candidates = self._ngram_candidates(text, row, coef) + self._cue_candidates(text, tokens, coef, row)
+        candidates = self._ngram_candidates(text, row) + self._cue_candidates(text, tokens, coef, row)
         return merge_highlights(candidates)
 
-    def _ngram_candidates(self, text: str, row, coef):
+    def _ngram_candidates(self, text: str, row):
         positive = self._positive_terms()
         values = dict(zip(row.indices.tolist(), row.data.tolist()))
         occurrences: dict[tuple[int, float], list[tuple[int, int]]] = {}

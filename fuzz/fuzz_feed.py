@@ -12,6 +12,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["classifier", "feedparser"]):
+    import feedparser  # noqa: F401 - classifier.feeds imports it only on first use, outside this block
     from classifier.feeds import item_error, parse_feed, with_item_text
     from classifier.model import default_model
     from classifier.scoring import InputError, result_line, score_documents

@@ -79,6 +79,10 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
     config = config or ServiceConfig.from_env(os.environ)
     # default_model() is cached: one load per process, whatever the number of apps built
     model = default_model() if config.model_path is None else load_model(config.model_path)
+    # The CLI imports these on first use, to start faster; a server imports them now, once, before
+    # gunicorn forks its workers: a broken install fails at start-up, not on a reader's first page.
+    import feedparser  # noqa: F401
+    import trafilatura  # noqa: F401
 
     # static_folder=None: the page's files are served by the page blueprint, with its security headers
     app = Flask(__name__, static_folder=None)

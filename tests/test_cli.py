@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from classifier import cli
 from classifier.cli import _outcome, _pooled, parse_args, score_batch_lines, sniff_format
 from classifier.scoring import ScoringConfig
 
@@ -106,8 +107,29 @@ def test_a_batch_the_pool_failed_on_is_scored_in_process():
     failed.set_exception(BrokenProcessPool("a worker died"))
     expected = score_batch_lines(batch, config)
     assert [json.loads(line)["id"] for line, _ in expected] == ["a", "b"]
-    assert _outcome(batch, failed, config) == expected
-    assert _outcome(batch, None, config) == expected  # the pool was already broken at submission
+    assert _outcome(batch, failed, config) == (expected, True)
+    assert _outcome(batch, None, config) == (expected, True)  # the pool was already broken at submission
+
+
+_PARENT = os.getpid()
+_REAL_SCORE_BATCH_LINES = cli.score_batch_lines
+
+
+def _dying_in_a_worker(batch, config):
+    """score_batch_lines, except that a worker given a record marked `_die` exits on the spot."""
+    if any(record.get("_die") for record in batch) and os.getpid() != _PARENT:
+        os._exit(1)
+    return _REAL_SCORE_BATCH_LINES([{k: v for k, v in r.items() if k != "_die"} for r in batch], config)
+
+
+def test_a_worker_that_dies_costs_no_record(monkeypatch, capfd):
+    """A worker killed mid-run: its batch and every batch after it are scored in the main process."""
+    batches = [_records(range(start, start + 3)) for start in range(0, 30, 3)]
+    batches[4][0]["_die"] = True
+    monkeypatch.setattr(cli, "score_batch_lines", _dying_in_a_worker)
+    lines = [line for batch in _pooled(iter(batches), ScoringConfig(), jobs=2) for line, _ in batch]
+    assert [json.loads(line)["id"] for line in lines] == list(range(30))
+    assert capfd.readouterr().err.count("a worker process died") == 1
 
 
 def test_pooled_batches_stream_in_order():
