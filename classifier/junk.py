@@ -98,6 +98,9 @@ def bare(text: str) -> str:
     return " ".join(kept.lower().replace("’", "'").strip(" \t:-–—|•·>»›.…!").split())
 
 
+_NO_HTML_CUES = (0.0,) * len(HTML_CUES)  # plain text has no HTML ancestry
+
+
 def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
     """Cues of one paragraph, on its own."""
     text = paragraph.text
@@ -132,7 +135,7 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
         paragraph.link_density,
         float(paragraph.tag in ("h1", "h2", "h3", "h4", "h5", "h6")),
         float(paragraph.tag == "li"),
-        *(float(cue in paragraph.context) for cue in HTML_CUES),
+        *((float(cue in paragraph.context) for cue in HTML_CUES) if paragraph.context else _NO_HTML_CUES),
     ]
 
 

@@ -111,7 +111,7 @@ class LoadedModel:
         self.calibrator_ = LogisticRegression(C=1e4).fit(out_of_fold.reshape(-1, 1), labels)
         self.vectorizer_, self.style_, self.classifier_ = self._fit_once(texts, labels, topics)
         self.n_tfidf_ = len(self.vectorizer_.vocabulary_)
-        self._positive = None  # explain's table belongs to the previous fit
+        self._positive = self._style_index = None  # explain's tables belong to the previous fit
         return self
 
     # -- scoring -------------------------------------------------------
@@ -167,25 +167,34 @@ class LoadedModel:
 
     _positive: dict[str, tuple[int, float]] | None = None
 
+    def _style_columns(self) -> dict[str, int]:
+        """The dense cues' names -> their column among the dense cues."""
+        if self._style_index is None:
+            self._style_index = {name: i for i, name in enumerate(self.style_.feature_names_)}
+        return self._style_index
+
+    _style_index: dict[str, int] | None = None
+
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("_positive", None)  # derived, rebuilt on first use
+        state.pop("_style_index", None)
         return state
 
     def _cue_candidates(self, text: str, tokens: list[Token], coef, row):
         """Attribute the dense cues to the spans that raised them."""
         style = self.style_
         offset = self.n_tfidf_
-        names = style.feature_names_
+        names = self._style_columns()
         # undo the standardisation of the row's dense part rather than recompute it
         dense = np.zeros(len(names))
-        for index, value in zip(row.indices, row.data):
-            if index >= offset:
-                dense[index - offset] = value
+        indices = np.asarray(row.indices)
+        dense_part = indices >= offset
+        dense[indices[dense_part] - offset] = np.asarray(row.data)[dense_part]
         raw = dense / self.style_weight * style.scale_ + style.mean_
 
         def slope(name: str) -> float:
-            i = names.index(name)
+            i = names[name]
             # d/dv of coef * log1p(v) / scale, at the paragraph's value
             return float(coef[offset + i]) * self.style_weight / style.scale_[i] / (1.0 + np.expm1(raw[i]))
 
@@ -194,7 +203,7 @@ class LoadedModel:
 
         def style_slope(name: str, count: int) -> float:
             """d/dv of coef * evidence * log1p(v) / scale, at the paragraph's count."""
-            i = names.index(name)
+            i = names[name]
             return float(coef[offset + i]) * self.style_weight / style.scale_[i] * evidence / (1.0 + count)
 
         found = []

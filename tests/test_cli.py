@@ -1,5 +1,6 @@
 """The `score` command, run as a user runs it: a subprocess with pipes."""
 
+import io
 import json
 import os
 import subprocess
@@ -137,6 +138,28 @@ def test_pooled_batches_stream_in_order():
     batches = [_records(range(start, start + 3)) for start in range(0, 30, 3)]
     lines = [line for batch in _pooled(iter(batches), config, jobs=2) for line, _ in batch]
     assert [json.loads(line)["id"] for line in lines] == list(range(30))
+
+
+def test_the_heap_is_frozen_while_scoring_and_restored_after(monkeypatch):
+    """`score` freezes the heap and makes young collections rarer while it runs, and puts both back."""
+    import gc
+
+    before = gc.get_threshold()
+    seen = []
+    real = cli.scored_batches
+
+    def watching(*args, **kwargs):
+        seen.append((gc.get_freeze_count() > 0, gc.get_threshold()[0]))
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "scored_batches", watching)
+    args = parse_args(["--input-format", "jsonl"])
+    stdin = io.BytesIO(b'{"id": 1, "text": "A calm report."}\n')
+    out = io.StringIO()
+    assert cli.run(args, stdin, out, io.StringIO()) == 0
+    assert json.loads(out.getvalue())["id"] == 1
+    assert seen == [(True, cli.GC_YOUNG_THRESHOLD)]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
 def test_sniffing():
