@@ -502,16 +502,21 @@ def long_lived_heap():
     gc.freeze() moves every object alive now (the model, the imported modules) to a generation the
     collector never scans, so collections cost what scoring allocates, not the whole heap, and forked
     workers do not write to the pages they share with this process (the use the gc documentation
-    describes). Young collections are also made rarer (GC_YOUNG_THRESHOLD).
+    describes). Young collections are also made rarer (GC_YOUNG_THRESHOLD); scoring keeps no cyclic
+    garbage alive (error results are stored without their tracebacks), so memory stays as it was.
+    A caller that had already frozen its heap finds it still frozen afterwards (gc.unfreeze() would
+    unfreeze everything, not just what this froze).
     """
     thresholds = gc.get_threshold()
+    frozen_by_caller = gc.get_freeze_count() > 0
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, *thresholds[1:])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if not frozen_by_caller:
+            gc.unfreeze()
 
 
 def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:

@@ -217,7 +217,7 @@ def score_documents(model: LuridModel, documents: list[dict], config: ScoringCon
             document = parse_document(item.get("text"), item.get("html"), config.max_chars, config.max_paragraphs)
             parsed.append(document if deadline is None or clock() <= deadline else _call_over_budget(started=False))
         except InputError as error:
-            parsed.append(error)
+            parsed.append(error.with_traceback(None))  # kept as a result: see _score_group
         spent.append(clock() - started)
     results = [_within_budget(d, cost, config.time_budget) for d, cost in zip(parsed, spent)]
     for group in _groups(results):
@@ -272,7 +272,9 @@ def _score_group(model: LuridModel, config: ScoringConfig, group: list[int], res
             results[i] = _document_result(model, config, document, block, probabilities[rows.start:rows.stop],
                                           features, rows, min(limits, default=None, key=lambda limit: limit[0]))
         except InputError as error:
-            results[i] = error
+            # kept as a result, without its traceback: that holds the frame that raised it (with the group's
+            # feature matrix), and the frame holds the error, a cycle only the garbage collector frees
+            results[i] = error.with_traceback(None)
 
 
 def _within_budget(document: Document | InputError, cost: float, budget: float | None) -> Document | InputError:

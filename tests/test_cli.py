@@ -162,6 +162,53 @@ def test_the_heap_is_frozen_while_scoring_and_restored_after(monkeypatch):
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
+def test_the_heap_is_restored_when_scoring_fails_and_a_callers_freeze_is_kept():
+    import gc
+
+    class Broken(io.StringIO):
+        def write(self, text):
+            raise OSError("disk full")
+
+    before = gc.get_threshold()
+    args = parse_args(["--input-format", "jsonl"])
+    with pytest.raises(OSError):
+        cli.run(args, io.BytesIO(b'{"id": 1, "text": "A calm report."}\n'), Broken(), io.StringIO())
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert cli.run(args, io.BytesIO(b'{"id": 1, "text": "A calm report."}\n'), io.StringIO(), io.StringIO()) == 0
+        assert frozen > 0 and gc.get_freeze_count() > frozen // 2  # still frozen (a few frozen objects may have died)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_document_over_its_time_budget_leaves_no_cycle_behind(monkeypatch):
+    """Its error is kept as a result; with its traceback it would hold the scoring frames until a collection."""
+    import gc
+    import itertools
+
+    from classifier import scoring
+    from classifier.model import default_model
+
+    model = default_model()
+    scoring.score_documents(model, [{"text": "A first call, for what is set up once (module metadata)."}])
+    ticks = itertools.count()
+    # a clock that moves one second a reading: parsing costs 1 s, within the budget; scoring then overruns it
+    monkeypatch.setattr(scoring, "clock", lambda: float(next(ticks)))
+    gc.collect()
+    gc.disable()
+    try:
+        results = scoring.score_documents(model, [{"text": "A calm report.\n\nA second calm paragraph."}],
+                                          ScoringConfig(time_budget=2.5))
+        assert results[0].code == "time_budget_exceeded"
+        assert "took more than its time budget" in results[0].message
+        del results
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
 def test_sniffing():
     assert sniff_format("x.jsonl", b"") == "jsonl"
     assert sniff_format("-", b'  {"id": 1}') == "jsonl"
