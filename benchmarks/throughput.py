@@ -92,9 +92,7 @@ def main(argv=None) -> int:
     def floor() -> float:
         # cold, as each `score` run starts: the tokens, stems and lexicon matches of an earlier round
         # would otherwise be remembered (features.py caches them per process)
-        for cached in (features.stem, features._tokenize, features.text_ngrams, features._lexicon_matches,
-                       features.quoted_ranges):
-            cached.cache_clear()
+        features.clear_caches()
         # and under the same garbage-collector settings as `score` (a frozen heap, rare young collections):
         # with Python's defaults, the floor spends time collecting that `score` does not
         with long_lived_heap():

@@ -83,6 +83,15 @@ def _tokenize(text: str) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
+def clear_caches() -> None:
+    """Forget the tokens, stems, n-grams, lexicon matches and quotation spans remembered so far.
+
+    For measurements that must start cold, as a new process does.
+    """
+    for cached in (stem, _tokenize, text_ngrams, _lexicon_matches, quoted_ranges):
+        cached.cache_clear()
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of `text` with their spans; words are lower-cased and stemmed.
 

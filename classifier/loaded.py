@@ -111,7 +111,8 @@ class LoadedModel:
         self.calibrator_ = LogisticRegression(C=1e4).fit(out_of_fold.reshape(-1, 1), labels)
         self.vectorizer_, self.style_, self.classifier_ = self._fit_once(texts, labels, topics)
         self.n_tfidf_ = len(self.vectorizer_.vocabulary_)
-        self._positive = self._style_index = None  # explain's tables belong to the previous fit
+        for name in self._DERIVED:  # explain's tables belong to the previous fit
+            setattr(self, name, None)
         return self
 
     # -- scoring -------------------------------------------------------
@@ -165,21 +166,20 @@ class LoadedModel:
                               if coef[index] > 0}
         return self._positive
 
-    _positive: dict[str, tuple[int, float]] | None = None
-
     def _style_columns(self) -> dict[str, int]:
         """The dense cues' names -> their column among the dense cues."""
         if self._style_index is None:
             self._style_index = {name: i for i, name in enumerate(self.style_.feature_names_)}
         return self._style_index
 
+    # explain's lookup tables: derived from the fitted parts on first use, never saved in the artifact,
+    # dropped by a refit
+    _DERIVED = ("_positive", "_style_index")
+    _positive: dict[str, tuple[int, float]] | None = None
     _style_index: dict[str, int] | None = None
 
     def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_positive", None)  # derived, rebuilt on first use
-        state.pop("_style_index", None)
-        return state
+        return {name: value for name, value in self.__dict__.items() if name not in self._DERIVED}
 
     def _cue_candidates(self, text: str, tokens: list[Token], coef, row):
         """Attribute the dense cues to the spans that raised them."""
