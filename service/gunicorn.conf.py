@@ -12,6 +12,7 @@ requests in flight finish.
 """
 
 import atexit
+import gc
 import os
 import shutil
 import tempfile
@@ -49,3 +50,14 @@ keepalive = 5
 # gunicorn's control socket has one default path per user, so two servers on one machine (make serve,
 # the tests, the benchmark) would fight over it; nothing here uses it.
 control_socket_disable = True
+
+
+def pre_fork(server, worker):
+    """Move the master's objects (the model, the imported modules) out of the collector's reach.
+
+    A worker shares them with the master page by page until it writes to one. The collector writes to
+    every object it examines, so each collection in a worker copied pages of the shared model; frozen
+    objects are never examined. Two workers after 200 requests of 16 articles: 81-82 MB of private memory
+    per worker without this, 43 MB with it (benchmarks/worker_memory.py).
+    """
+    gc.freeze()

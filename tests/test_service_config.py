@@ -1,6 +1,12 @@
 """LURID_* variables to ServiceConfig: defaults, parsing, and refusals that name the variable."""
 
+import gc
+import runpy
+from pathlib import Path
+
 import pytest
+
+import service
 
 from service.config import (MAX_BODY_BYTES_DEFAULT, MAX_DOCUMENTS_DEFAULT, ConfigError, ServiceConfig,
                             default_workers)
@@ -44,3 +50,16 @@ def test_empty_values_mean_the_default():
 def test_bad_values_are_refused_naming_the_variable(variable, value, message):
     with pytest.raises(ConfigError, match=message):
         ServiceConfig.from_env({variable: value})
+
+
+def test_gunicorn_master_freezes_its_heap_before_forking_a_worker(monkeypatch, tmp_path):
+    # the metrics directory is set, so running the settings file creates none and registers no exit hook
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    settings = runpy.run_path(str(Path(service.__file__).with_name("gunicorn.conf.py")))
+    assert settings["preload_app"] is True
+    gc.unfreeze()
+    try:
+        settings["pre_fork"](server=None, worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
