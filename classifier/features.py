@@ -242,8 +242,11 @@ def _symbol_class() -> str:
 
 SYMBOL = re.compile(_symbol_class())
 # One emoji as a reader sees it: a symbol with its variation selector, skin
-# tone and any zero-width-joined symbols (👨‍👩‍👧 is one emoji, not three).
-EMOJI_SEQUENCE = re.compile(f"{SYMBOL.pattern}(?:[\ufe0f\U0001F3FB-\U0001F3FF]|\u200d{SYMBOL.pattern})*")
+# tone, tag characters and any zero-width-joined symbols (👨‍👩‍👧 is one emoji,
+# not three), or a flag: two regional indicators (🇺🇸), or a black flag and
+# its tags (🏴󠁧󠁢󠁳󠁣󠁴󠁿). A highlight that split one would break it on the page.
+EMOJI_SEQUENCE = re.compile(f"(?:[\U0001F1E6-\U0001F1FF]{{2}}|{SYMBOL.pattern})"
+                            f"(?:[\ufe0f\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]|\u200d{SYMBOL.pattern})*")
 
 
 def count_emoji(text: str) -> int:

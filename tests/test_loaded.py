@@ -111,3 +111,12 @@ def test_page_furniture_is_not_loaded_language(model):
     assert all(p < 0.5 for p in model.loaded.predict_proba(furniture)), furniture
     chain_letter = "Share this with everyone you know before it's deleted!"
     assert model.loaded.predict_proba([chain_letter])[0] > 0.5
+
+
+def test_an_emoji_highlight_never_splits_a_flag_or_a_tag_sequence(model):
+    flags = {"🇺🇸", "🇬🇧", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"}
+    text = "👍🏽 Shocking ❤️ horror scandal 🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F " \
+           "outrage 🇺🇸🇬🇧!"
+    shown = {text[h.start:h.end] for h in model.loaded.explain(text)}
+    assert flags <= shown, shown
+    assert "🇺" not in shown and "🏴" not in shown
