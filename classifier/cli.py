@@ -351,7 +351,7 @@ def feed_records(name: str, data: bytes, max_chars: int | None = None):
     for item in feed.items:
         problem = item_error(item, max_chars)
         if problem is not None:
-            yield error_record(item.id, problem.code, f"{name}: {problem.message}")
+            yield with_item_text(error_record(item.id, problem.code, f"{name}: {problem.message}"), item)
             continue
         # its title and url are copied; its text is added to the line (offsets point into it)
         yield {"_input": item.fields, "_extra": {"title": item.title, "url": item.url}, "_feed_item": item}

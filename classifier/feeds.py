@@ -146,8 +146,14 @@ def item_error(item: FeedItem, max_chars: int | None = None) -> InputError | Non
 
 
 def with_item_text(line: dict, item: FeedItem) -> dict:
-    """A result line with `text`, the text its offsets point into, right after `model` (as for HTML input)."""
-    if "error" in line or "text" in line:
+    """A result line with `text`, the text its offsets point into, right after `model` (as for HTML input).
+
+    An item that could not be scored keeps its `title` and `url` beside its error: its id (a guid, or
+    `item-3`) rarely tells a reader which item it was.
+    """
+    if "error" in line:
+        return {"id": line["id"], "title": item.title, "url": item.url, "error": line["error"]}
+    if "text" in line:
         return line
     out = {}
     for key, value in line.items():

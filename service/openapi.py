@@ -118,7 +118,7 @@ def _schemas(config: ServiceConfig) -> dict:
         "FeedItemResult": {
             "description": "a scored item: the ScoreResult fields plus `title` and `url`, and always `text`, "
                            "the text its offsets point into; or, for an item that cannot be scored, "
-                           "`{\"id\", \"error\"}` in its place",
+                           "`{\"id\", \"title\", \"url\", \"error\"}` in its place",
             "oneOf": [
                 {"type": "object", "additionalProperties": False,
                  "required": ["id", "title", "url", "sensationalism", "flagged", "threshold", "paragraphs",
@@ -126,8 +126,9 @@ def _schemas(config: ServiceConfig) -> dict:
                  "properties": {"title": {"type": ["string", "null"]},
                                 "url": {"type": ["string", "null"], "description": "http(s) links only"},
                                 **result_properties}},
-                {"type": "object", "additionalProperties": False, "required": ["id", "error"],
-                 "properties": {"id": {"type": "string"}, "error": {
+                {"type": "object", "additionalProperties": False, "required": ["id", "title", "url", "error"],
+                 "properties": {"id": {"type": "string"}, "title": {"type": ["string", "null"]},
+                                "url": {"type": ["string", "null"]}, "error": {
                      "type": "object", "required": ["code", "message"], "additionalProperties": False,
                      "properties": {"code": {"type": "string", "enum": ["empty_item", "document_too_large",
                                                                        "too_many_paragraphs", "time_budget_exceeded",

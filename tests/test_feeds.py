@@ -134,6 +134,8 @@ def test_cli_sniffs_feeds_and_reports_a_broken_one_after_its_items(tmp_path):
                                               str(broken), "urn:example:harbour:1", "urn:example:harbour:2"]
     assert [line.get("error", {}).get("code") for line in lines] == [None, None, "empty_item", "malformed_feed",
                                                                     None, None]
+    assert list(lines[2]) == ["id", "title", "url", "error"]  # which item it was, beside its error
+    assert list(lines[3]) == ["id", "error"]  # the feed's own error
 
 
 def test_cli_not_a_feed_is_one_error_line():

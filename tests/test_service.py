@@ -366,10 +366,13 @@ def test_feed_limits(make_app):
     client = make_app(max_feed_items=3, max_document_chars=30).test_client()
     assert_error(post_feed(client, f'<rss version="2.0"><channel>{items}</channel></rss>'), 422,
                  "too_many_documents", "LURID_MAX_FEED_ITEMS")
-    long_item = '<rss version="2.0"><channel><item><guid>x</guid><description>' + "word " * 20 + \
+    long_item = '<rss version="2.0"><channel><item><guid>x</guid><title>Big one</title><link>https://x.example/big' \
+                '</link><description>' + "word " * 20 + \
                 "</description></item><item><guid>y</guid><title>Short</title></item></channel></rss>"
     long, short = post_feed(client, long_item).get_json()["results"]
-    assert long == {"id": "x", "error": {"code": "document_too_large", "message": long["error"]["message"]}}
+    # an item that cannot be scored still says which one it was
+    assert long == {"id": "x", "title": "Big one", "url": "https://x.example/big",
+                    "error": {"code": "document_too_large", "message": long["error"]["message"]}}
     assert short["text"] == "Short"
     assert_error(client.post("/v1/feed", data=b"<rss/>", content_type="application/rss+xml"), 415,
                  "unsupported_media_type")

@@ -304,7 +304,8 @@ export async function scoreFeed(xml, source, options = SCORE_OPTIONS) {
   const problems = [];
   for (const result of answer.results) {
     if (result.error) {
-      problems.push(`${source}: item ${result.id ?? "(no id)"} was not scored: ${result.error.message}`);
+      const title = result.title ? ` ("${result.title}")` : "";
+      problems.push(`${source}: item ${result.id ?? "(no id)"}${title} was not scored: ${result.error.message}`);
     } else {
       items.push(makeItem(result, { title: result.title, url: result.url, source, text: result.text }));
     }
