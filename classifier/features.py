@@ -38,6 +38,22 @@ INTENSIFIERS = frozenset(
     "very so extremely utterly absolutely totally completely truly incredibly insanely "
     "really seriously deeply wildly massively hugely literally".split()
 )
+# Words that carry grammar, not tone: articles, pronouns, prepositions, auxiliaries and conjunctions. A
+# highlight made only of them ("a", "this", "here") tells a reader nothing, whatever its weight (loaded.py).
+# Words of degree, negation and totality ("never", "all", "nothing", "so") are not among them.
+FUNCTION_WORDS = frozenset(
+    "a an the this that these those there here it its it's itself they them their theirs themselves "
+    "he him his himself she her hers herself we us our ours ourselves you your yours yourself i me my mine "
+    "myself who whom whose which what when where why how "
+    "of in on at by for from to with without into onto upon about above below over under between among "
+    "through during before after since until till against toward towards across along around behind beyond "
+    "near off out up down via per "
+    "and or but nor if then than because as while whereas although though unless whether "
+    "is am are was were be been being has have had having do does did doing done "
+    "will would shall should can could may might must "
+    "also yet still again too either neither both each other another such same "
+    "s t d ll re ve m".split()
+)
 # Style cues (exclamation and question marks, emoji, capitals) reach their full
 # value only in a paragraph of at least this many words: "!!!" or "😱🔥" alone
 # has no words, so it carries no evidence about the language of a paragraph.

@@ -120,3 +120,10 @@ def test_an_emoji_highlight_never_splits_a_flag_or_a_tag_sequence(model):
     shown = {text[h.start:h.end] for h in model.loaded.explain(text)}
     assert flags <= shown, shown
     assert "🇺" not in shown and "🏴" not in shown
+
+
+def test_words_that_only_carry_grammar_are_never_highlighted(model):
+    # each of these n-grams has a positive coefficient, and alone in a paragraph it moved the log-odds past 0.4
+    for text in ("a", "Share this article", "Calm text here."):
+        shown = [text[h.start:h.end] for h in model.loaded.explain(text)]
+        assert not [span for span in shown if span.lower() in {"a", "this", "here"}], (text, shown)
