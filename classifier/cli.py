@@ -40,7 +40,7 @@ from . import __version__
 from .feeds import item_error, parse_feed, with_item_text
 from .model import ModelError, default_model
 from .scoring import (MAX_PARAGRAPHS_DEFAULT, TIME_BUDGET_DEFAULT, InputError, ScoringConfig, result_line,
-                      score_documents)
+                      score_documents, unique_keys)
 
 EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Records are scored in batches of this many; when there is more than one
@@ -308,7 +308,8 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
             yield error_record(None, "empty_line", f"{where}: empty line, expected a JSON object")
             continue
         try:
-            fields = json.loads(line, parse_constant=_reject_constant, parse_float=_finite_float)
+            fields = json.loads(line, parse_constant=_reject_constant, parse_float=_finite_float,
+                                object_pairs_hook=unique_keys)
         except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
             yield error_record(None, "invalid_json", f"{where}: {error}")
             continue

@@ -135,6 +135,24 @@ RESULT_FIELDS = frozenset({"id", "sensationalism", "flagged", "threshold", "para
                            "model", "text", "clean_text", "error"})
 
 
+def unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object's pairs as a dict, refusing a key sent twice (json.loads' `object_pairs_hook`).
+
+    Parsers disagree on which of two values wins, so one would be lost without a word. The ValueError
+    reads as any other invalid JSON does, in the CLI and in the service.
+
+    >>> unique_keys([("id", 1), ("text", "a"), ("text", "b")])
+    Traceback (most recent call last):
+    ValueError: the key 'text' appears twice in one object
+    """
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        seen: set[str] = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ValueError(f"the key {repeated!r} appears twice in one object")
+    return found
+
+
 def result_line(record_id, outcome: DocumentScore | InputError, extra: dict | None = None) -> dict:
     """One output object: what a `score` line and a service result both are.
 

@@ -97,6 +97,10 @@ def require_json() -> None:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with 'Content-Type: application/json' "
                        f"(got {request.mimetype or 'no Content-Type'})")
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        raise ApiError(415, "unsupported_media_type", f"the body is sent with 'Content-Encoding: {encoding}': "
+                       "compressed bodies are not accepted, send the JSON uncompressed")
 
 
 @blueprint.post("/v1/score")

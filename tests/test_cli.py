@@ -227,6 +227,15 @@ def test_hostile_json_values_get_error_lines_not_a_crash():
                                                                        "invalid_json", None]
 
 
+def test_a_record_with_a_key_twice_is_an_error_line_naming_the_key():
+    # which of the two texts would be scored? Neither: the record is refused, the next one goes on
+    code, lines, _ = run_score("--input-format", "jsonl",
+                               stdin=b'{"id": 1, "text": "a", "text": "b"}\n{"id": 2, "text": "c"}\n')
+    assert code == 1 and len(lines) == 2
+    assert lines[0]["error"]["code"] == "invalid_json" and "'text' appears twice" in lines[0]["error"]["message"]
+    assert lines[1]["id"] == 2 and "error" not in lines[1]
+
+
 def test_byte_order_mark_does_not_hide_jsonl():
     code, lines, _ = run_score(stdin=b'\xef\xbb\xbf{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}\n')
     assert code == 0 and [line["id"] for line in lines] == [1, 2]

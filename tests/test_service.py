@@ -1,5 +1,6 @@
 """The Flask service through its test client: each endpoint, each error, CORS, API keys."""
 
+import gzip
 import json
 import logging
 import shutil
@@ -139,6 +140,22 @@ def test_bad_fields_are_400_naming_the_field(client, body, code, mentions):
                                   b"", b"[" * 100_000, b'{"id": ' + b"1" * 5000 + b', "text": "a"}'])
 def test_malformed_json_is_400(client, data):
     assert_error(client.post("/v1/score", data=data, content_type="application/json"), 400, "invalid_json")
+
+
+@pytest.mark.parametrize("data, mentions", [
+    (b"", "the body is empty"),
+    (b'{"text": "a", "text": "b"}', "the key 'text' appears twice"),
+    (b'{"documents": [{"id": 1, "text": "a", "id": 2}]}', "the key 'id' appears twice"),
+])
+def test_an_empty_body_or_a_key_sent_twice_is_400_saying_so(client, data, mentions):
+    # with a key twice, one of its values would be scored and the other lost without a word
+    assert_error(client.post("/v1/score", data=data, content_type="application/json"), 400, "invalid_json", mentions)
+
+
+def test_a_compressed_body_is_415_saying_so(client):
+    response = client.post("/v1/score", data=gzip.compress(b'{"text": "a"}'), content_type="application/json",
+                           headers={"Content-Encoding": "gzip"})
+    assert_error(response, 415, "unsupported_media_type", "uncompressed")
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
