@@ -45,6 +45,14 @@ def allowed_origins(config: ServiceConfig) -> list[re.Pattern]:
     return [*EXTENSION_ORIGINS, *(re.compile(re.escape(origin) + r"\Z") for origin in config.allowed_origins)]
 
 
+def vary_by_origin(response):
+    """Every /v1/ answer depends on the Origin header (CORS headers or none), so it says so: a shared
+    cache must not hand a copy made for one origin, or for none, to another."""
+    if request.path.startswith("/v1/"):
+        response.vary.add("Origin")
+    return response
+
+
 def install_rate_limit(app: Flask, config: ServiceConfig) -> None:
     """At most `config.rate_limit` requests per client address on `/v1/` (off when None).
 
@@ -99,6 +107,7 @@ def create_app(config: ServiceConfig | None = None) -> Flask:
          allow_headers=["Content-Type", "Authorization", REQUEST_ID_HEADER],
          expose_headers=[REQUEST_ID_HEADER, "Retry-After"], methods=["GET", "POST", "OPTIONS"],
          max_age=PREFLIGHT_MAX_AGE)
+    app.after_request(vary_by_origin)
     register_error_handlers(app, config.max_body_bytes)
     app.register_blueprint(blueprint)
     app.register_blueprint(page_blueprint)

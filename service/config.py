@@ -9,6 +9,7 @@ variable.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 DEFAULT_HOST = "127.0.0.1"  # loopback: exposing the service is an explicit choice
@@ -73,8 +74,8 @@ class ServiceConfig:
                 values[name] = _positive_int(variable, environ[variable])
         if environ.get("LURID_HOST", "").strip():
             values["host"] = environ["LURID_HOST"].strip()
-        values["allowed_origins"] = _comma_list(environ.get("LURID_ALLOWED_ORIGINS", ""))
-        values["api_keys"] = _comma_list(environ.get("LURID_API_KEYS", ""))
+        values["allowed_origins"] = _origins("LURID_ALLOWED_ORIGINS", environ.get("LURID_ALLOWED_ORIGINS", ""))
+        values["api_keys"] = _keys("LURID_API_KEYS", environ.get("LURID_API_KEYS", ""))
         values["model_path"] = environ.get("LURID_MODEL", "").strip() or None
         if environ.get("LURID_TIME_BUDGET", "").strip():
             values["time_budget"] = _positive_seconds("LURID_TIME_BUDGET", environ["LURID_TIME_BUDGET"])
@@ -88,6 +89,9 @@ class ServiceConfig:
         if config.port > 65535:
             raise ConfigError(f"LURID_PORT must be a port number (1-65535), got {config.port}")
         return config
+
+
+_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s?#]+", re.IGNORECASE)
 
 
 def _positive_int(variable: str, raw: str) -> int:
@@ -144,6 +148,27 @@ def _switch(variable: str, raw: str) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise ConfigError(f"{variable} must be on or off, got {raw.strip()!r}")
+
+
+def _origins(variable: str, raw: str) -> tuple[str, ...]:
+    """Origins as a browser sends them: scheme://host[:port], no path, no trailing slash (else none would match)."""
+    origins = _comma_list(raw)
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise ConfigError(f"{variable}: {origin!r} is not an origin as a browser sends it: scheme://host[:port], "
+                              "with no path and no trailing slash (https://moderation.example.org)")
+    return origins
+
+
+def _keys(variable: str, raw: str) -> tuple[str, ...]:
+    """API keys a client can send in an HTTP header: visible ASCII only (a header is read as Latin-1, so a
+    key with other characters could never match)."""
+    keys = _comma_list(raw)
+    for number, key in enumerate(keys, 1):
+        if not (key.isascii() and key.isprintable() and " " not in key):
+            raise ConfigError(f"{variable}: key {number} has characters other than visible ASCII (letters, digits, "
+                              "punctuation); a client could never send it in an Authorization header")
+    return keys
 
 
 def _comma_list(raw: str) -> tuple[str, ...]:

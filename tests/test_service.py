@@ -227,6 +227,13 @@ def test_configured_origin_is_allowed_and_errors_carry_cors_headers(make_app):
     assert response.headers["Access-Control-Allow-Origin"] == CHROME_ORIGIN
 
 
+@pytest.mark.parametrize("headers", [{}, {"Origin": CHROME_ORIGIN}, {"Origin": "https://evil.example"}])
+def test_every_v1_answer_varies_by_origin(client, headers):
+    # with or without CORS headers: a shared cache must not give one origin's copy to another
+    for response in (client.get("/v1/model", headers=headers), client.post("/v1/score", json={}, headers=headers)):
+        assert "Origin" in response.vary
+
+
 # --- API keys --------------------------------------------------------------------------------------------
 
 def test_api_keys(make_app, caplog):

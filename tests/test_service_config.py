@@ -46,6 +46,11 @@ def test_empty_values_mean_the_default():
     ("LURID_MAX_DOCUMENTS", "-5", "LURID_MAX_DOCUMENTS must be at least 1"),
     ("LURID_MAX_FEED_ITEMS", "many", "LURID_MAX_FEED_ITEMS must be a whole number"),
     ("LURID_MAX_BODY_BYTES", "1MB", "LURID_MAX_BODY_BYTES must be a whole number"),
+    # a browser's Origin has no path: this one would never match, and CORS would fail without a word
+    ("LURID_ALLOWED_ORIGINS", "https://mod.example.org/", "no trailing slash"),
+    ("LURID_ALLOWED_ORIGINS", "mod.example.org", "not an origin"),
+    # headers are read as Latin-1: a client could never send this key so that it matches
+    ("LURID_API_KEYS", "good-key, s3cr3t-ключ", "key 2 has characters other than visible ASCII"),
 ])
 def test_bad_values_are_refused_naming_the_variable(variable, value, message):
     with pytest.raises(ConfigError, match=message):
