@@ -1,5 +1,6 @@
 import pickle
 
+from classifier.features import FUNCTION_WORDS
 from classifier.loaded import merge_highlights
 
 
@@ -127,3 +128,15 @@ def test_words_that_only_carry_grammar_are_never_highlighted(model):
     for text in ("a", "Share this article", "Calm text here."):
         shown = [text[h.start:h.end] for h in model.loaded.explain(text)]
         assert not [span for span in shown if span.lower() in {"a", "this", "here"}], (text, shown)
+
+
+def test_a_highlight_does_not_spill_onto_function_words_at_its_edges(model):
+    # the bigrams "slammed the" and "A terrifying" were shown whole; their weight now marks the content word
+    for text, word, spill in (("Furious residents slammed the reckless council's plan.", "slammed", "slammed the"),
+                              ("A terrifying storm is coming.", "terrifying", "A terrifying")):
+        highlights = model.loaded.explain(text)
+        shown = [text[h.start:h.end] for h in highlights]
+        assert word in shown and spill not in shown, (text, shown)
+        for h in highlights:
+            span = text[h.start:h.end].lower().split()
+            assert span[0] not in FUNCTION_WORDS and span[-1] not in FUNCTION_WORDS, (text, shown)
