@@ -17,7 +17,8 @@ than --time-budget seconds, gets an error line; memory stays bounded by those
 limits.
 
 Exit codes: 0 every record scored; 1 at least one record got an error line;
-2 usage error (bad option, or the model cannot be loaded); 3 lurid itself
+2 usage error (bad option, or the model cannot be loaded) or standard output
+cannot be written; 3 lurid itself
 failed on at least one record (an `internal_error` line, and the traceback on
 stderr): a bug to report.
 """
@@ -30,6 +31,7 @@ import json
 import os
 import itertools
 import re
+import signal
 import sys
 import traceback
 from collections import deque
@@ -75,7 +77,8 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="score", description="Score documents for loaded language and find appended junk-link blocks.",
-        epilog="Exit codes: 0 all records scored, 1 some records failed (see their error lines), 2 usage error, "
+        epilog="Exit codes: 0 all records scored, 1 some records failed (see their error lines), 2 usage error or "
+               "output not writable, "
                "3 lurid itself failed on some records (internal_error lines; tracebacks on stderr).")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="input files; none or '-' reads stdin")
     parser.add_argument("--input-format", choices=("auto", "text", "html", "jsonl", "feed"), default="auto",
@@ -446,7 +449,8 @@ def _pooled(stream, config: ScoringConfig, jobs: int):
     from multiprocessing import get_context
 
     pending: deque = deque()  # (batch, its future or None), in input order
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"))
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=_worker_start,
+                               initargs=(os.getpid(),))
     reported = False
 
     def take():
@@ -469,6 +473,23 @@ def _pooled(stream, config: ScoringConfig, jobs: int):
             yield take()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_start(parent: int) -> None:
+    """In each forked worker: die with the parent.
+
+    SIGTERM (`kill <pid>`, a supervisor stopping the job) reaches the parent only, and the parent dies
+    at once, as a Unix tool should. A worker that outlived it would hold its copy of the model for ever,
+    waiting on a queue nobody writes to; Linux sends it SIGTERM when the parent dies.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux (no prctl): orphans are possible there
+        pass
+    if os.getppid() != parent:  # the parent died before the line above: nothing would tell us
+        os._exit(1)
 
 
 def _done(future) -> bool:
@@ -545,8 +566,7 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
             for line, error in batch:
                 failed = failed or error is not None
                 internal = internal or error == "internal_error"
-                stdout.write(line + "\n")
-            stdout.flush()
+            write_lines(stdout, [line for line, _ in batch])
             if progress is not None:
                 progress.update(len(batch))
     if progress is not None:
@@ -554,15 +574,44 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
     return EXIT_INTERNAL if internal else EXIT_RECORD_ERRORS if failed else EXIT_OK
 
 
+class OutputError(Exception):
+    """Standard output could not be written (a full disk, a closed descriptor): nothing more can be."""
+
+
+def write_lines(stdout, lines: list[str]) -> None:
+    try:
+        stdout.write("".join(line + "\n" for line in lines))
+        stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(error.strerror or str(error)) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush at exit cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout has no descriptor of its own
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if sys.stdout is None:
+        print("score: standard output is closed: nowhere to write the results", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return run(args, sys.stdin.buffer if sys.stdin is not None else None, sys.stdout, sys.stderr)
     except BrokenPipeError:
         # the reader went away (`score ... | head`): stop quietly, like other Unix tools
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_OK
+    except OutputError as error:
+        print(f"score: cannot write the results to standard output: {error}", file=sys.stderr)
+        _silence_stdout()
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
 

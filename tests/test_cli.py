@@ -3,8 +3,10 @@
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -266,3 +268,61 @@ def test_a_record_with_both_text_and_html_is_told_to_send_one():
     assert code == 1
     assert [line["error"]["code"] for line in lines] == ["invalid_field", "missing_field"]
     assert lines[0]["error"]["message"] == "give exactly one of 'text' or 'html', not both"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(f"/proc/{entry.name}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_workers_die_with_score_when_only_it_gets_sigterm():
+    # `kill <pid>` reaches the parent alone; its workers used to outlive it, each holding the model
+    process = subprocess.Popen([sys.executable, "-m", "classifier.cli", "--input-format", "jsonl"],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=dict(os.environ, LURID_JOBS="2"))
+    try:
+        # enough records for the worker pool; stdin stays open, so score keeps waiting for more
+        process.stdin.write(b"".join(json.dumps({"id": i, "text": f"Record {i}."}).encode() + b"\n"
+                                     for i in range(200)))
+        process.stdin.flush()
+        deadline = time.monotonic() + 120
+        while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the worker pool never started"
+        process.terminate()
+        assert process.wait(timeout=60) == -signal.SIGTERM
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "workers outlived score"
+    finally:
+        process.kill()
+        process.stdin.close()
+        for pid in _children(process.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_an_output_that_cannot_be_written_is_one_message_and_exit_2(tmp_path):
+    document = tmp_path / "a.txt"
+    document.write_text("Shocking outrage!\n", encoding="utf-8")
+    with open("/dev/full", "w") as full:
+        completed = subprocess.run([sys.executable, "-m", "classifier.cli", str(document)], stdout=full,
+                                   stderr=subprocess.PIPE, timeout=300)
+    assert completed.returncode == 2
+    assert completed.stderr.decode().strip() == \
+        "score: cannot write the results to standard output: No space left on device"
+    closed = subprocess.run(["bash", "-c", f'exec "{sys.executable}" -m classifier.cli "{document}" >&-'],
+                            stderr=subprocess.PIPE, timeout=300)
+    assert closed.returncode == 2 and b"standard output is closed" in closed.stderr
+    assert b"Traceback" not in completed.stderr + closed.stderr
