@@ -173,7 +173,7 @@ def test_the_heap_is_restored_when_scoring_fails_and_a_callers_freeze_is_kept():
 
     before = gc.get_threshold()
     args = parse_args(["--input-format", "jsonl"])
-    with pytest.raises(OSError):
+    with pytest.raises(cli.OutputError):
         cli.run(args, io.BytesIO(b'{"id": 1, "text": "A calm report."}\n'), Broken(), io.StringIO())
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
     gc.freeze()
