@@ -99,6 +99,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
         parser.error(f"--threshold must be between 0 and 1, got {args.threshold}")
+    if args.threshold is not None:
+        args.threshold += 0.0  # -0 is 0
     if args.max_chars < 1:
         parser.error(f"--max-chars must be at least 1, got {args.max_chars}")
     if args.max_paragraphs < 1:
@@ -125,6 +127,8 @@ def sniff_format(name: str, head: bytes) -> str:
         return "html"
     if lowered.endswith((".rss", ".atom")):
         return "feed"
+    if lowered.endswith((".txt", ".text", ".md")):
+        return "text"
     start = _decode_head(head).lstrip().lower()
     if not start or start.startswith("{"):  # empty input: no records, as with empty JSONL
         return "jsonl"
@@ -178,7 +182,10 @@ def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
             outputs.append(record)
             continue
         fields = record["_input"]
-        output = result_line(fields.get("id"), next(scored), record.get("_extra", fields))
+        # the document itself is not copied back: a result's offsets point into the text it was sent with
+        # (or, for HTML, into its `text`), and echoing the HTML would double the output
+        extra = record["_extra"] if "_extra" in record else {k: v for k, v in fields.items() if k != "html"}
+        output = result_line(fields.get("id"), next(scored), extra)
         if "_feed_item" in record:
             output = with_item_text(output, record["_feed_item"])  # the offsets point into it
         outputs.append(output)
@@ -311,7 +318,8 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
             yield error_record(None, "empty_line", f"{where}: empty line, expected a JSON object")
             continue
         try:
-            fields = json.loads(line, parse_constant=_reject_constant, parse_float=_finite_float,
+            # without its newline, so that an error's "line 1 column N" is the record's own
+            fields = json.loads(line.rstrip("\r\n"), parse_constant=_reject_constant, parse_float=_finite_float,
                                 object_pairs_hook=unique_keys)
         except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
             yield error_record(None, "invalid_json", f"{where}: {error}")
@@ -363,10 +371,20 @@ def feed_records(name: str, data: bytes, max_chars: int | None = None):
         yield error_record(name, feed.error.code, f"{name}: {feed.error.message}")
 
 
+def display_name(path: str) -> str:
+    """A file name as an id: bytes that are not UTF-8 become \\x escapes, never lone surrogates (which a
+    strict JSON reader refuses, and others turn into U+FFFD).
+
+    >>> display_name(os.fsdecode(b"caf\\xe9.txt"))
+    'caf\\\\xe9.txt'
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def input_records(paths: list[str], input_format: str, stdin, max_chars: int = MAX_CHARS_DEFAULT):
     """Every input record in order, from files or stdin; no more than a document's limit is read into memory."""
     for path in paths or ["-"]:
-        name = "-" if path == "-" else path
+        name = "-" if path == "-" else display_name(path)
         if path == "-" and stdin is None:
             yield error_record(path, "unreadable", "standard input is closed")
             continue

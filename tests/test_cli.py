@@ -326,3 +326,21 @@ def test_an_output_that_cannot_be_written_is_one_message_and_exit_2(tmp_path):
                             stderr=subprocess.PIPE, timeout=300)
     assert closed.returncode == 2 and b"standard output is closed" in closed.stderr
     assert b"Traceback" not in completed.stderr + closed.stderr
+
+
+def test_html_is_not_echoed_and_a_txt_file_is_text_whatever_it_starts_with(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Shocking outrage at the council.</p></body></html>", encoding="utf-8")
+    braced = tmp_path / "braced.txt"
+    braced.write_text("{Updated} Shocking scandal\nBody of the article.\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    code, lines, _ = run_score(str(page), str(braced), str(empty), "--threshold", "-0")
+    assert code == 0 and [line["id"] for line in lines] == [str(page), str(braced), str(empty)]
+    assert "html" not in lines[0] and lines[0]["text"].startswith("Shocking outrage")
+    assert len(lines[1]["paragraphs"]) == 2 and lines[2]["paragraphs"] == []
+    assert all(json.dumps(line["threshold"]) == "0.0" for line in lines)
+    code, lines, _ = run_score("--input-format", "jsonl", stdin=b'{"id": 1, "html": "<p>Calm.</p>", "src": "x"}\n'
+                                                                b'{"id": 2\n')
+    assert "html" not in lines[0] and lines[0]["src"] == "x"
+    assert lines[1]["error"]["message"].endswith("line 1 column 9 (char 8)")  # the record's own line
