@@ -31,12 +31,12 @@ import json
 import os
 import itertools
 import re
+import select
 import signal
 import sys
 import traceback
 from collections import deque
 from contextlib import contextmanager, nullcontext
-from itertools import islice
 
 from . import __version__
 from .feeds import item_error, parse_feed, with_item_text
@@ -263,6 +263,50 @@ def nesting_exceeds(value, limit: int) -> bool:
     return False
 
 
+# What the input stream says when it has nothing more to give for now (a pipe fed by `tail -f`, or by a
+# program that waits for the answer to its last line): the records read so far are scored and written
+# before score waits for more. It passes through the chunks, the lines and the records.
+STALLED = type("Stalled", (), {"__repr__": lambda self: "STALLED"})()
+
+
+def read_head(stream, sniffing: bool) -> bytes:
+    """The first bytes, without waiting for more than is needed: up to SNIFF_BYTES when guessing the
+    format (a pipe may deliver them in pieces), but no more than the first line of JSONL, or, when the
+    format is given, whatever has arrived."""
+    read = getattr(stream, "read1", stream.read)
+    head = b""
+    while len(head) < SNIFF_BYTES:
+        chunk = read(SNIFF_BYTES - len(head))
+        if not chunk:
+            break
+        head += chunk
+        if not sniffing or (b"\n" in head and _decode_head(head).lstrip().startswith("{")):
+            break
+    return head
+
+
+def chunks_of(stream, head: bytes):
+    """The stream's bytes as they arrive, `head` first, with STALLED before each wait for more."""
+    if head:
+        yield head
+    read = getattr(stream, "read1", None)
+    if read is None:
+        yield from iter(lambda: stream.read(1 << 16), b"")
+        return
+    try:
+        descriptor = stream.fileno()
+    except (OSError, ValueError):  # in memory: it never waits
+        descriptor = None
+    while True:
+        # read1 empties the reader's own buffer, so the descriptor alone says whether a read would wait
+        if descriptor is not None and not select.select([descriptor], [], [], 0)[0]:
+            yield STALLED
+        chunk = read(1 << 16)
+        if not chunk:
+            return
+        yield chunk
+
+
 class LineTooLong(bytes):
     """What `lines_of` yields in place of a line over its limit: the line's first bytes (the rest is dropped)."""
 
@@ -280,6 +324,9 @@ def lines_of(chunks, limit: int | None = None):
     size = 0
     skipping = False  # inside a line already reported as too long
     for chunk in chunks:
+        if chunk is STALLED:
+            yield STALLED
+            continue
         start = 0
         if skipping:
             newline = chunk.find(b"\n")
@@ -303,7 +350,12 @@ def lines_of(chunks, limit: int | None = None):
 
 def jsonl_records(stream, source: str, max_chars: int | None = None):
     """Parse a JSONL byte stream: one record, or one error, per line."""
-    for number, raw in enumerate(stream, 1):
+    number = 0
+    for raw in stream:
+        if raw is STALLED:
+            yield STALLED
+            continue
+        number += 1
         where = f"{source}:{number}"
         if isinstance(raw, LineTooLong):
             yield error_record(None, "too_large", f"{where}: the line is over {len(raw)} bytes, more than a record "
@@ -395,15 +447,13 @@ def input_records(paths: list[str], input_format: str, stdin, max_chars: int = M
             continue
         with stream if path != "-" else nullcontext(stream):
             try:
-                # read the head in full (a pipe may deliver it in pieces) before guessing
-                head = stream.read(SNIFF_BYTES)
+                head = read_head(stream, sniffing=input_format == "auto")
             except OSError as error:
                 yield error_record(path, "unreadable", f"{path}: {error.strerror or error}")
                 continue
             kind = sniff_format(name, head) if input_format == "auto" else input_format
             if kind == "jsonl":
-                chunks = itertools.chain([head], iter(lambda: stream.read(1 << 16), b""))
-                yield from jsonl_records(lines_of(chunks, line_limit(max_chars)), name, max_chars)
+                yield from jsonl_records(lines_of(chunks_of(stream, head), line_limit(max_chars)), name, max_chars)
                 continue
             # a UTF-8 character is at most 4 bytes: past that, the document is surely over the limit
             limit = MAX_FEED_BYTES if kind == "feed" else 4 * max_chars
@@ -438,20 +488,35 @@ def serialise(output: dict) -> str:
 
 
 def batches(records, size: int = BATCH_SIZE):
-    iterator = iter(records)
-    while batch := list(islice(iterator, size)):
-        yield batch
+    """(batch, stalled): up to `size` records, cut short (stalled true, maybe empty) when the input pauses."""
+    batch: list = []
+    for record in records:
+        if record is STALLED:
+            yield batch, True
+            batch = []
+            continue
+        batch.append(record)
+        if len(batch) == size:
+            yield batch, False
+            batch = []
+    if batch:
+        yield batch, False
 
 
 def scored_batches(records, config: ScoringConfig, jobs: int):
-    """Score batches in order: over `jobs` worker processes when there is more than one batch to share."""
+    """Score batches in order: over `jobs` worker processes once two full batches are there to share;
+    here, one at a time, while the input trickles in, so that each record is answered before the next wait."""
     stream = batches(records)
-    head = list(islice(stream, 2))
-    if jobs <= 1 or len(head) < 2:
-        for batch in itertools.chain(head, stream):
+    for batch, stalled in stream:
+        if jobs > 1 and not stalled:
+            following = next(stream, None)
+            if following is not None and not following[1]:
+                yield from _pooled(itertools.chain([(batch, stalled), following], stream), config, jobs)
+                return
+            if following is not None:
+                batch = batch + following[0]  # the input paused right after a full batch
+        if batch:
             yield score_batch_lines(batch, config)
-        return
-    yield from _pooled(itertools.chain(head, stream), config, jobs)
 
 
 def _pooled(stream, config: ScoringConfig, jobs: int):
@@ -481,11 +546,12 @@ def _pooled(stream, config: ScoringConfig, jobs: int):
         return lines
 
     try:
-        for batch in stream:
-            pending.append((batch, _submit(pool, batch, config)))
-            # what is done comes out now (slow input, such as `tail -f`, is not held back); when the
-            # queue is full, wait for the oldest batch
-            while pending and (len(pending) > IN_FLIGHT_PER_JOB * jobs or _done(pending[0][1])):
+        for batch, stalled in stream:
+            if batch:
+                pending.append((batch, _submit(pool, batch, config)))
+            # what is done comes out now; when the input pauses, everything is waited for and comes out
+            # (`tail -f`, or a program waiting for its answer); when the queue is full, the oldest batch
+            while pending and (stalled or len(pending) > IN_FLIGHT_PER_JOB * jobs or _done(pending[0][1])):
                 yield take()
         while pending:
             yield take()

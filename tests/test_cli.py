@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -130,7 +131,7 @@ def test_a_worker_that_dies_costs_no_record(monkeypatch, capfd):
     batches = [_records(range(start, start + 3)) for start in range(0, 30, 3)]
     batches[4][0]["_die"] = True
     monkeypatch.setattr(cli, "score_batch_lines", _dying_in_a_worker)
-    lines = [line for batch in _pooled(iter(batches), ScoringConfig(), jobs=2) for line, _ in batch]
+    lines = [line for batch in _pooled(((b, False) for b in batches), ScoringConfig(), jobs=2) for line, _ in batch]
     assert [json.loads(line)["id"] for line in lines] == list(range(30))
     assert capfd.readouterr().err.count("a worker process died") == 1
 
@@ -138,7 +139,7 @@ def test_a_worker_that_dies_costs_no_record(monkeypatch, capfd):
 def test_pooled_batches_stream_in_order():
     config = ScoringConfig()
     batches = [_records(range(start, start + 3)) for start in range(0, 30, 3)]
-    lines = [line for batch in _pooled(iter(batches), config, jobs=2) for line, _ in batch]
+    lines = [line for batch in _pooled(((b, i % 4 == 3) for i, b in enumerate(batches)), config, jobs=2) for line, _ in batch]
     assert [json.loads(line)["id"] for line in lines] == list(range(30))
 
 
@@ -344,3 +345,29 @@ def test_html_is_not_echoed_and_a_txt_file_is_text_whatever_it_starts_with(tmp_p
                                                                 b'{"id": 2\n')
     assert "html" not in lines[0] and lines[0]["src"] == "x"
     assert lines[1]["error"]["message"].endswith("line 1 column 9 (char 8)")  # the record's own line
+
+
+def test_a_record_is_answered_before_score_waits_for_the_next():
+    # a program that writes one record and waits for its answer (or `tail -f file | score`) must get it
+    # while stdin stays open: records were held until 32 had arrived or the input ended
+    process = subprocess.Popen([sys.executable, "-m", "classifier.cli"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=dict(os.environ, LURID_JOBS="2"))
+    try:
+        answers = []
+        for i in range(3):
+            process.stdin.write(json.dumps({"id": i, "text": "Shocking outrage at the council!"}).encode() + b"\n")
+            process.stdin.flush()
+            ready, _, _ = select.select([process.stdout], [], [], 60)  # held back, it never comes
+            assert ready, f"no answer to record {i} while stdin stays open"
+            answers.append(json.loads(process.stdout.readline()))
+        assert [a["id"] for a in answers] == [0, 1, 2] and all("paragraphs" in a for a in answers)
+        process.stdin.close()
+        assert process.stdout.read() == b"" and process.wait(timeout=60) == 0
+    finally:
+        process.kill()
+
+
+def test_batches_are_cut_where_the_input_pauses():
+    records = [{"i": 0}, {"i": 1}, cli.STALLED, cli.STALLED, {"i": 2}, {"i": 3}, {"i": 4}]
+    assert list(cli.batches(records, size=2)) == [
+        ([{"i": 0}, {"i": 1}], False), ([], True), ([], True), ([{"i": 2}, {"i": 3}], False), ([{"i": 4}], False)]
