@@ -66,8 +66,14 @@ MAX_CHARS_DEFAULT = 1_000_000
 # A feed file is refused past this many bytes (about 100,000 items of teaser length).
 MAX_FEED_BYTES = 64 * 1024 * 1024
 _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p ", "<article")
+# A document that starts with one of these block elements is HTML, even as a fragment with none of the above
+# (one that starts with an inline tag, "<b>Bold</b> words", stays text).
+_HTML_ELEMENTS = frozenset("section main header footer nav aside figure blockquote ul ol li table h1 h2 h3 h4 h5 "
+                           "h6 pre form".split())
+# A JSON array (`[{...}, ...]`) is not text to score: read as JSONL, each line gets an error that says why.
+_JSON_ARRAY = re.compile(r"\[\s*[{\[\"\d-]")
 # What may come before a document's first element, as (opening, closing); a DOCTYPE with an internal
-# subset ends at "]>", which a feed never needs.
+# subset ends at "]>" (a feed never needs one, and one that has it is then refused as a feed, not read as text).
 _PROLOGUE = (("<?", "?>"), ("<!--", "-->"), ("<!doctype", ">"))
 _ELEMENT_NAME = re.compile(r"<([a-z_][\w.:-]*)")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
@@ -119,6 +125,10 @@ def sniff_format(name: str, head: bytes) -> str:
     'text'
     >>> sniff_format("-", b"Breaking: a plain text document")
     'text'
+    >>> sniff_format("-", b"<section><h1>Title</h1>Words</section>"), sniff_format("-", b'[{"id": 1}]')
+    ('html', 'jsonl')
+    >>> sniff_format("-", b"[Updated] A plain text document")
+    'text'
     """
     lowered = name.lower()
     if lowered.endswith((".jsonl", ".ndjson")):
@@ -135,8 +145,10 @@ def sniff_format(name: str, head: bytes) -> str:
     root = root_element(start)
     if root is not None and (root in ("rss", "feed", "rdf:rdf") or root.endswith(":feed")):
         return "feed"
-    if start.startswith("<") and any(marker in start for marker in _HTML_SNIFF):
+    if start.startswith("<") and (any(marker in start for marker in _HTML_SNIFF) or root in _HTML_ELEMENTS):
         return "html"
+    if _JSON_ARRAY.match(start):
+        return "jsonl"
     return "text"
 
 
@@ -152,6 +164,8 @@ def root_element(start: str) -> str | None:
 
     >>> root_element('<?xml version="1.0"?> <!DOCTYPE rss> <!-- <feed> --><rss version="2.0">')
     'rss'
+    >>> root_element('<!DOCTYPE r [<!ENTITY a "aaaa">]><rss version="2.0">')
+    'rss'
     """
     position = 0
     while True:
@@ -160,10 +174,15 @@ def root_element(start: str) -> str | None:
         found = next(((o, c) for o, c in _PROLOGUE if start[position:position + 9].lower().startswith(o)), None)
         if found is None:
             break
-        end = start.find(found[1], position + len(found[0]))
+        closing = found[1]
+        end = start.find(closing, position + len(found[0]))
+        if found[0] == "<!doctype":
+            bracket = start.find("[", position, end)
+            if bracket >= 0:  # an internal subset (entity declarations): it ends at "]>"
+                closing, end = "]>", start.find("]>", bracket)
         if end < 0:
             return None
-        position = end + len(found[1])
+        position = end + len(closing)
     match = _ELEMENT_NAME.match(start.lower(), position)
     return match.group(1) if match else None
 
