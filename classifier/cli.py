@@ -286,6 +286,9 @@ def nesting_exceeds(value, limit: int) -> bool:
 # program that waits for the answer to its last line): the records read so far are scored and written
 # before score waits for more. It passes through the chunks, the lines and the records.
 STALLED = type("Stalled", (), {"__repr__": lambda self: "STALLED"})()
+# No new input for this long is a pause. Short enough for a person not to notice, long enough that a pipe
+# momentarily empty between a fast writer's writes is not one (each pause waits for all scoring in flight).
+PAUSE_SECONDS = 0.05
 
 
 def read_head(stream, sniffing: bool) -> bytes:
@@ -317,8 +320,9 @@ def chunks_of(stream, head: bytes):
     except (OSError, ValueError):  # in memory: it never waits
         descriptor = None
     while True:
-        # read1 empties the reader's own buffer, so the descriptor alone says whether a read would wait
-        if descriptor is not None and not select.select([descriptor], [], [], 0)[0]:
+        # read1 empties the reader's own buffer, so the descriptor alone says whether a read would wait; a
+        # writer between two writes is not a pause (a fast one leaves the pipe empty for microseconds)
+        if descriptor is not None and not select.select([descriptor], [], [], PAUSE_SECONDS)[0]:
             yield STALLED
         chunk = read(1 << 16)
         if not chunk:
