@@ -46,6 +46,9 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|(?<![\xc2-\xf4\x80
 # A run of printable-ASCII words one space apart needs no repair and maps one
 # to one: it becomes a single segment (most text is such runs), and any other
 # word is repaired on its own.
+# Not ASCII, but not part of a word either when they lead it (after one, U+00A0 may be mojibake: kept there).
+_LEADING_INVISIBLE = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+                     "\u202f\u205f\u3000\ufeff\u200b\u2060"
 _RUN = re.compile(r"(?P<ascii>[!-~]++(?: [!-~]++(?![^ \t\r\n\x0b\x0c]))*+)(?![^ \t\r\n\x0b\x0c])"
                   r"|[^ \t\r\n\x0b\x0c]+")
 
@@ -152,10 +155,16 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
     repaired = mojibake = False
     for line_start, line_end in spans:
         for match in _RUN.finditer(text, line_start, line_end):
-            raw = match.group()
+            raw, raw_start = match.group(), match.start()
             if match.lastgroup == "ascii":
                 fixed = raw
             else:
+                # spaces that are not ASCII, a byte-order mark or a zero-width space before a word are not
+                # part of it: the paragraph (or a highlight) starts at the word
+                trimmed = raw.lstrip(_LEADING_INVISIBLE)
+                if trimmed and trimmed != raw:
+                    raw_start += len(raw) - len(trimmed)
+                    raw = trimmed
                 fixed = fix_word(raw)
                 fixed = " ".join(fixed.split()) or raw
                 if fixed != raw:
@@ -164,7 +173,7 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
             if parts:
                 position += 1
             parts.append(fixed)
-            segments.append(Segment(position, position + len(fixed), match.start(), match.end()))
+            segments.append(Segment(position, position + len(fixed), raw_start, match.end()))
             position += len(fixed)
     return Paragraph(
         index=index,

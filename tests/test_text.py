@@ -100,3 +100,13 @@ def test_curly_quotes_are_repaired_but_are_not_mojibake():
     (broken,) = split_text("Itâ€™s a fine day").paragraphs
     assert typographic.repaired and not typographic.mojibake
     assert broken.repaired and broken.mojibake
+
+
+def test_a_paragraph_starts_at_its_word_not_at_unicode_spaces_or_a_bom_before_it():
+    for text, first in (("\u00a0\u00a0Shocking outrage.", "Shocking outrage."),
+                        ("\ufeffCelebrity chef quits\nSecond paragraph.", "Celebrity chef quits"),
+                        ("\u3000\u200bIndented line.", "Indented line.")):
+        paragraph = split_text(text).paragraphs[0]
+        assert text[paragraph.start:paragraph.end] == first == paragraph.text
+    # after a letter, U+00A0 may be half of a mojibake pair ("Ã\xa0" is "à"): it stays with its word
+    assert split_text("Voil\u00c3\u00a0 tout.").paragraphs[0].text == "Voilà tout."
