@@ -76,6 +76,8 @@ _JSON_ARRAY = re.compile(r"\[\s*[{\[\"\d-]")
 # subset ends at "]>" (a feed never needs one, and one that has it is then refused as a feed, not read as text).
 _PROLOGUE = (("<?", "?>"), ("<!--", "-->"), ("<!doctype", ">"))
 _ELEMENT_NAME = re.compile(r"<([a-z_][\w.:-]*)")
+# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I)
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -420,11 +422,22 @@ def line_limit(max_chars: int) -> int:
 
 
 def file_record(name: str, data: bytes, kind: str) -> dict:
+    """One text or HTML file as a record. UTF-8, or UTF-16/32 with a byte-order mark, or, for HTML, the
+    charset its <meta> declares; a byte-order mark stays in the text, so offsets match the file as sent."""
+    encoding = next((encoding for bom, encoding in _BOMS if data.startswith(bom)), "utf-8")
+    declared = _META_CHARSET.search(data[:SNIFF_BYTES]) if kind == "html" and encoding == "utf-8" else None
     try:
-        # a byte-order mark stays in the text, so offsets match the file as sent
-        content = data.decode("utf-8")
+        content = data.decode(encoding)
     except UnicodeDecodeError as error:
-        return error_record(name, "invalid_encoding", f"{name}: not UTF-8 ({error.reason} at byte {error.start})")
+        if declared is None:
+            return error_record(name, "invalid_encoding", f"{name}: not UTF-8 ({error.reason} at byte "
+                                f"{error.start}); save it as UTF-8, or for HTML declare its <meta charset>")
+        charset = declared.group(1).decode("ascii")
+        try:
+            content = data.decode(charset)
+        except (LookupError, UnicodeDecodeError) as error:
+            return error_record(name, "invalid_encoding", f"{name}: not UTF-8, and not the {charset} its "
+                                f"<meta> declares ({error}); save it as UTF-8")
     return {"_input": {"id": name, kind: content}}
 
 

@@ -371,3 +371,18 @@ def test_batches_are_cut_where_the_input_pauses():
     records = [{"i": 0}, {"i": 1}, cli.STALLED, cli.STALLED, {"i": 2}, {"i": 3}, {"i": 4}]
     assert list(cli.batches(records, size=2)) == [
         ([{"i": 0}, {"i": 1}], False), ([], True), ([], True), ([{"i": 2}, {"i": 3}], False), ([{"i": 4}], False)]
+
+
+def test_html_in_its_declared_charset_and_text_with_a_utf16_bom_are_read(tmp_path):
+    latin = tmp_path / "latin.html"
+    latin.write_bytes(b'<html><head><meta charset="windows-1252"></head><body><p>Caf\xe9 owners meet.</p></body></html>')
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes("\ufeffCouncil meets on Tuesday.\n".encode("utf-16-le"))
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"Caf\xe9 owners meet.\n")
+    code, lines, _ = run_score(str(latin), str(wide), str(broken))
+    assert code == 1
+    assert lines[0]["text"] == "Café owners meet."
+    paragraph = lines[1]["paragraphs"][0]
+    assert "\ufeffCouncil meets on Tuesday.\n"[paragraph["start"]:paragraph["end"]] == "Council meets on Tuesday."
+    assert lines[2]["error"]["code"] == "invalid_encoding" and "save it as UTF-8" in lines[2]["error"]["message"]
