@@ -206,7 +206,10 @@ def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
         # the document itself is not copied back: a result's offsets point into the text it was sent with
         # (or, for HTML, into its `text`), and echoing the HTML would double the output
         extra = record["_extra"] if "_extra" in record else {k: v for k, v in fields.items() if k != "html"}
-        output = result_line(fields.get("id"), next(scored), extra)
+        outcome = next(scored)
+        if isinstance(outcome, InputError) and "_where" in record:  # where in the input, as other errors say
+            outcome = InputError(outcome.code, f"{record['_where']}: {outcome.message}")
+        output = result_line(fields.get("id"), outcome, extra)
         if "_feed_item" in record:
             output = with_item_text(output, record["_feed_item"])  # the offsets point into it
         outputs.append(output)
@@ -410,7 +413,7 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
         if "text" not in fields and "html" not in fields:
             yield error_record(fields.get("id"), "missing_field", f"{where}: record needs a 'text' or 'html' field")
             continue
-        yield {"_input": fields}
+        yield {"_input": fields, "_where": where}
 
 
 def line_limit(max_chars: int) -> int:

@@ -268,7 +268,7 @@ def test_a_record_with_both_text_and_html_is_told_to_send_one():
                                stdin=b'{"id": "both", "text": "a", "html": "<p>b</p>"}\n{"id": "none"}\n')
     assert code == 1
     assert [line["error"]["code"] for line in lines] == ["invalid_field", "missing_field"]
-    assert lines[0]["error"]["message"] == "give exactly one of 'text' or 'html', not both"
+    assert lines[0]["error"]["message"] == "-:1: give exactly one of 'text' or 'html', not both"  # where, as other errors say
 
 
 def _children(pid: int) -> list[int]:
