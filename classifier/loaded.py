@@ -19,8 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from .features import (
-    EMOJI_SEQUENCE, FUNCTION_WORDS, INTENSIFIERS, SUPERLATIVES, Lexicon, LexiconStyleFeatures, Token, analyze, count_emoji,
-    quoted_ranges, shouting_words, stem, text_ngrams, tokenize,
+    EMOJI_SEQUENCE, FUNCTION_WORDS, INTENSIFIERS, SUPERLATIVES, Lexicon, LexiconStyleFeatures, Token, analyze,
+    count_emoji, quoted_ranges, shouting_words, stem, text_ngrams, tokenize,
 )
 
 # Inverse regularisation strength. C, the style weight and MIN_TOPICS were

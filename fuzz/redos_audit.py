@@ -43,7 +43,8 @@ def cases():
         lambda s: _consume(emoji.finditer(s))
     yield "features.EMOJI_SEQUENCE", emoji, "('\\u200d' + 'a')*n/2", lambda n: "\u200da" * (n // 2), \
         lambda s: _consume(emoji.finditer(s))
-    yield "features.EMOJI_SEQUENCE", emoji, "'🇺'*n", lambda n: "\U0001F1FA" * n, lambda s: _consume(emoji.finditer(s))
+    yield "features.EMOJI_SEQUENCE", emoji, "'🇺'*n", lambda n: "\U0001F1FA" * n, \
+        lambda s: _consume(emoji.finditer(s))
     yield "features.EMOJI_SEQUENCE", emoji, "'🏴' + tag*n", lambda n: "\U0001F3F4" + "\U000E0067" * n, \
         lambda s: _consume(emoji.finditer(s))
     tokenizer = features._TOKENIZER

@@ -356,7 +356,8 @@ def test_every_answer_is_json(make_app, route, body, content_type):
     if response.status_code == 200:
         assert set(answer) >= {"model", "results"}
         for result in answer["results"] if route == "/v1/feed" else ():
-            assert set(result) == {"id", "title", "url", "error"} or {"title", "url", "text", "paragraphs"} <= set(result)
+            assert set(result) == {"id", "title", "url", "error"} or \
+                {"title", "url", "text", "paragraphs"} <= set(result)
         sent = json.loads(body)
         if route == "/v1/score" and "text" in sent and sent.get("options", {}).get("offsets") != "utf16":
             (result,) = answer["results"]

@@ -139,7 +139,8 @@ def test_a_worker_that_dies_costs_no_record(monkeypatch, capfd):
 def test_pooled_batches_stream_in_order():
     config = ScoringConfig()
     batches = [_records(range(start, start + 3)) for start in range(0, 30, 3)]
-    lines = [line for batch in _pooled(((b, i % 4 == 3) for i, b in enumerate(batches)), config, jobs=2) for line, _ in batch]
+    stream = ((batch, i % 4 == 3) for i, batch in enumerate(batches))  # a pause after every fourth
+    lines = [line for batch in _pooled(stream, config, jobs=2) for line, _ in batch]
     assert [json.loads(line)["id"] for line in lines] == list(range(30))
 
 
@@ -268,7 +269,8 @@ def test_a_record_with_both_text_and_html_is_told_to_send_one():
                                stdin=b'{"id": "both", "text": "a", "html": "<p>b</p>"}\n{"id": "none"}\n')
     assert code == 1
     assert [line["error"]["code"] for line in lines] == ["invalid_field", "missing_field"]
-    assert lines[0]["error"]["message"] == "-:1: give exactly one of 'text' or 'html', not both"  # where, as other errors say
+    # where, as other errors say
+    assert lines[0]["error"]["message"] == "-:1: give exactly one of 'text' or 'html', not both"
 
 
 def _children(pid: int) -> list[int]:
@@ -375,7 +377,8 @@ def test_batches_are_cut_where_the_input_pauses():
 
 def test_html_in_its_declared_charset_and_text_with_a_utf16_bom_are_read(tmp_path):
     latin = tmp_path / "latin.html"
-    latin.write_bytes(b'<html><head><meta charset="windows-1252"></head><body><p>Caf\xe9 owners meet.</p></body></html>')
+    latin.write_bytes(b'<html><head><meta charset="windows-1252"></head>'
+                      b'<body><p>Caf\xe9 owners meet.</p></body></html>')
     wide = tmp_path / "wide.txt"
     wide.write_bytes("\ufeffCouncil meets on Tuesday.\n".encode("utf-16-le"))
     broken = tmp_path / "broken.txt"
