@@ -26,6 +26,7 @@ stderr): a bug to report.
 from __future__ import annotations
 
 import argparse
+import codecs
 import gc
 import json
 import os
@@ -70,14 +71,23 @@ _HTML_SNIFF = ("<!doctype html", "<html", "<head", "<body", "<div", "<p>", "<p "
 # (one that starts with an inline tag, "<b>Bold</b> words", stays text).
 _HTML_ELEMENTS = frozenset("section main header footer nav aside figure blockquote ul ol li table h1 h2 h3 h4 h5 "
                            "h6 pre form".split())
-# A JSON array (`[{...}, ...]`) is not text to score: read as JSONL, each line gets an error that says why.
-_JSON_ARRAY = re.compile(r"\[\s*[{\[\"\d-]")
+# A JSON array of objects (`[{...}, ...]`) is not text to score: read as JSONL, it gets an error line that says
+# why. Text that starts "[1]" or "[2024-05-01]" stays text.
+_JSON_ARRAY = re.compile(r"\[\s*\{")
 # What may come before a document's first element, as (opening, closing); a DOCTYPE with an internal
 # subset ends at "]>" (a feed never needs one, and one that has it is then refused as a feed, not read as text).
 _PROLOGUE = (("<?", "?>"), ("<!--", "-->"), ("<!doctype", ">"))
 _ELEMENT_NAME = re.compile(r"<([a-z_][\w.:-]*)")
 # <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
-_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{1,40})", re.I)
+# Bounded and without nested repetition: it runs on untrusted bytes (fuzz/redos_audit.py).
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset[ \t]{0,8}=[ \t\"']{0,8}([A-Za-z0-9_.:-]{1,40})", re.I)
+# The charsets a page may declare that lurid decodes: the web's legacy encodings (the WHATWG Encoding
+# standard's), not every Python codec (never unicode_escape, idna, punycode...). Python's names.
+_PAGE_CHARSETS = frozenset(
+    "cp1250 cp1251 cp1252 cp1253 cp1254 cp1255 cp1256 cp1257 cp1258 iso8859_1 iso8859_2 iso8859_3 iso8859_4 "
+    "iso8859_5 iso8859_6 iso8859_7 iso8859_8 iso8859_9 iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 koi8_r "
+    "koi8_u mac_roman mac_cyrillic cp866 cp874 shift_jis euc_jp iso2022_jp gbk gb2312 gb18030 big5 euc_kr "
+    "utf_16_le utf_16_be".split())
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -428,17 +438,19 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
     """One text or HTML file as a record. UTF-8, or UTF-16/32 with a byte-order mark, or, for HTML, the
     charset its <meta> declares; a byte-order mark stays in the text, so offsets match the file as sent."""
     encoding = next((encoding for bom, encoding in _BOMS if data.startswith(bom)), "utf-8")
-    declared = _META_CHARSET.search(data[:SNIFF_BYTES]) if kind == "html" and encoding == "utf-8" else None
     try:
         content = data.decode(encoding)
     except UnicodeDecodeError as error:
+        declared = _META_CHARSET.search(data[:SNIFF_BYTES]) if kind == "html" and encoding == "utf-8" else None
         if declared is None:
             return error_record(name, "invalid_encoding", f"{name}: not UTF-8 ({error.reason} at byte "
                                 f"{error.start}); save it as UTF-8, or for HTML declare its <meta charset>")
         charset = declared.group(1).decode("ascii")
         try:
+            if codecs.lookup(charset).name.replace("-", "_") not in _PAGE_CHARSETS:
+                raise LookupError(f"{charset!r} is not a charset for web pages")
             content = data.decode(charset)
-        except (LookupError, UnicodeDecodeError) as error:
+        except (LookupError, UnicodeError) as error:
             return error_record(name, "invalid_encoding", f"{name}: not UTF-8, and not the {charset} its "
                                 f"<meta> declares ({error}); save it as UTF-8")
     return {"_input": {"id": name, kind: content}}
@@ -482,13 +494,13 @@ def input_records(paths: list[str], input_format: str, stdin, max_chars: int = M
         try:
             stream = stdin if path == "-" else open(path, "rb")
         except OSError as error:
-            yield error_record(path, "unreadable", f"{path}: {error.strerror}")
+            yield error_record(name, "unreadable", f"{name}: {error.strerror}")
             continue
         with stream if path != "-" else nullcontext(stream):
             try:
                 head = read_head(stream, sniffing=input_format == "auto")
             except OSError as error:
-                yield error_record(path, "unreadable", f"{path}: {error.strerror or error}")
+                yield error_record(name, "unreadable", f"{name}: {error.strerror or error}")
                 continue
             kind = sniff_format(name, head) if input_format == "auto" else input_format
             if kind == "jsonl":

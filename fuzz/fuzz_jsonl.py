@@ -41,7 +41,7 @@ def test_one_input(data: bytes) -> None:
     raw_lines = stream.split(b"\n")
     if raw_lines[-1] == b"":
         raw_lines.pop()
-    lines = [line for batch in batches(jsonl_records(lines_of(chunks), "fuzz"), BATCH)
+    lines = [line for batch, _ in batches(jsonl_records(lines_of(chunks), "fuzz"), BATCH)
              for line, _ in score_batch_lines(batch, CONFIG)]
     assert len(lines) == len(raw_lines), (len(lines), len(raw_lines))
     for raw, line in zip(raw_lines, lines):

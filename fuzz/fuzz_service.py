@@ -46,7 +46,8 @@ def _to_code_points(score: dict, text: str) -> dict:
 
 def _check_result(result: dict, text: str, utf16: bool) -> None:
     if "error" in result:
-        assert set(result) == {"id", "error"} and result["error"]["code"] in ("empty_item", "document_too_large")
+        assert set(result) == {"id", "title", "url", "error"} and \
+            result["error"]["code"] in ("empty_item", "document_too_large")
         return
     text = result.get("text", text)
     check_score(_to_code_points(result, text) if utf16 else result, text)

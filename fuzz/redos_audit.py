@@ -28,6 +28,10 @@ def _consume(iterator) -> None:
 
 def cases():
     """(where, pattern, adversarial input name, builder n -> input, call)."""
+    meta = cli._META_CHARSET  # bytes: a page that is not UTF-8, up to its first 4 KiB
+    yield "cli._META_CHARSET", meta, "b'<meta'*n/5", lambda n: b"<meta" * (n // 5), meta.search
+    yield "cli._META_CHARSET", meta, "(b'<meta charset=' + b' '*40)*n/54", \
+        lambda n: (b"<meta charset=" + b" " * 40) * (n // 54), meta.search
     element = cli._ELEMENT_NAME
     yield "cli._ELEMENT_NAME", element, "'<' + 'a'*n", lambda n: "<" + "a" * n, element.match
     yield "cli._ELEMENT_NAME", element, "'<a' + '.:-'*n/3", lambda n: "<a" + ".:-" * (n // 3), element.match

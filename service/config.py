@@ -154,9 +154,12 @@ def _origins(variable: str, raw: str) -> tuple[str, ...]:
     """Origins as a browser sends them: scheme://host[:port], no path, no trailing slash (else none would match)."""
     origins = _comma_list(raw)
     for origin in origins:
-        if not _ORIGIN.fullmatch(origin):
+        default_port = (origin.lower().startswith("https://") and origin.endswith(":443")) or \
+            (origin.lower().startswith("http://") and origin.endswith(":80"))
+        if not _ORIGIN.fullmatch(origin) or origin != origin.lower() or default_port:
             raise ConfigError(f"{variable}: {origin!r} is not an origin as a browser sends it: scheme://host[:port], "
-                              "with no path and no trailing slash (https://moderation.example.org)")
+                              "in lower case, with no path, no trailing slash and no default port "
+                              "(https://moderation.example.org)")
     return origins
 
 

@@ -349,22 +349,62 @@ def test_html_is_not_echoed_and_a_txt_file_is_text_whatever_it_starts_with(tmp_p
     assert lines[1]["error"]["message"].endswith("line 1 column 9 (char 8)")  # the record's own line
 
 
+NEWLINE = b"\n"
+
+
+def _read_lines(process, count: int, pending: bytes, until_end: bool = False, wait: float = 60):
+    """`count` JSON lines from the process's stdout, each within `wait` seconds (or all until it closes),
+    read from the descriptor itself: a buffered reader's select would miss lines already in its buffer."""
+    descriptor = process.stdout.fileno()
+    while until_end or pending.count(b"\n") < count:
+        ready, _, _ = select.select([descriptor], [], [], wait)
+        assert ready, f"only {pending.count(NEWLINE)} of {count} answers came while stdin stays open"
+        chunk = os.read(descriptor, 1 << 16)
+        if not chunk:
+            break
+        pending += chunk
+    lines = pending.split(b"\n")
+    taken = lines[:-1] if until_end else lines[:count]
+    rest = b"\n".join(lines[len(taken):])
+    return [json.loads(line) for line in taken], rest
+
+
 def test_a_record_is_answered_before_score_waits_for_the_next():
     # a program that writes one record and waits for its answer (or `tail -f file | score`) must get it
     # while stdin stays open: records were held until 32 had arrived or the input ended
     process = subprocess.Popen([sys.executable, "-m", "classifier.cli"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=dict(os.environ, LURID_JOBS="2"))
     try:
-        answers = []
+        answers, pending = [], b""
         for i in range(3):
             process.stdin.write(json.dumps({"id": i, "text": "Shocking outrage at the council!"}).encode() + b"\n")
             process.stdin.flush()
-            ready, _, _ = select.select([process.stdout], [], [], 60)  # held back, it never comes
-            assert ready, f"no answer to record {i} while stdin stays open"
-            answers.append(json.loads(process.stdout.readline()))
+            lines, pending = _read_lines(process, 1, pending)  # held back, it never comes
+            answers += lines
         assert [a["id"] for a in answers] == [0, 1, 2] and all("paragraphs" in a for a in answers)
         process.stdin.close()
-        assert process.stdout.read() == b"" and process.wait(timeout=60) == 0
+        assert _read_lines(process, 0, pending, until_end=True) == ([], b"") and process.wait(timeout=60) == 0
+    finally:
+        process.kill()
+
+
+@pytest.mark.parametrize("sizes", [(33, 1), (64, 1)])
+def test_records_right_after_a_full_batch_are_answered_at_a_pause(sizes):
+    # a full batch then a pause: what came with it is scored with it, nothing waits for more input
+    process = subprocess.Popen([sys.executable, "-m", "classifier.cli", "--input-format", "jsonl"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               env=dict(os.environ, LURID_JOBS="2"))
+    try:
+        sent, pending = 0, b""
+        for size in sizes:
+            process.stdin.write(b"".join(json.dumps({"id": sent + i, "text": "A calm report."}).encode() + b"\n"
+                                         for i in range(size)))
+            process.stdin.flush()
+            lines, pending = _read_lines(process, size, pending)
+            assert [line["id"] for line in lines] == list(range(sent, sent + size))
+            sent += size
+        process.stdin.close()
+        assert _read_lines(process, 0, pending, until_end=True) == ([], b"") and process.wait(timeout=60) == 0
     finally:
         process.kill()
 
@@ -389,3 +429,10 @@ def test_html_in_its_declared_charset_and_text_with_a_utf16_bom_are_read(tmp_pat
     paragraph = lines[1]["paragraphs"][0]
     assert "\ufeffCouncil meets on Tuesday.\n"[paragraph["start"]:paragraph["end"]] == "Council meets on Tuesday."
     assert lines[2]["error"]["code"] == "invalid_encoding" and "save it as UTF-8" in lines[2]["error"]["message"]
+    # a charset that is no web page's, or a codec that decodes nothing, is an error line, and the run goes on
+    odd = tmp_path / "odd.html"
+    odd.write_bytes(b'<meta charset="undefined"><p>Caf\xe9</p>')
+    escaped = tmp_path / "escaped.html"
+    escaped.write_bytes(b'<meta charset="unicode_escape"><p>Caf\xe9</p>')
+    code, lines, _ = run_score(str(odd), str(escaped), str(latin))
+    assert [line.get("error", {}).get("code") for line in lines] == ["invalid_encoding", "invalid_encoding", None]

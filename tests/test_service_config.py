@@ -49,6 +49,8 @@ def test_empty_values_mean_the_default():
     # a browser's Origin has no path: this one would never match, and CORS would fail without a word
     ("LURID_ALLOWED_ORIGINS", "https://mod.example.org/", "no trailing slash"),
     ("LURID_ALLOWED_ORIGINS", "mod.example.org", "not an origin"),
+    ("LURID_ALLOWED_ORIGINS", "https://Mod.Example.org", "in lower case"),
+    ("LURID_ALLOWED_ORIGINS", "https://mod.example.org:443", "no default port"),
     # headers are read as Latin-1: a client could never send this key so that it matches
     ("LURID_API_KEYS", "good-key, s3cr3t-ключ", "key 2 has characters other than visible ASCII"),
 ])
