@@ -128,8 +128,8 @@ def parse_feed(data: bytes, encoding: str | None = None, source: str | None = No
     error = None
     if break_at is not None:
         error = InputError("malformed_feed", f"the feed is not well-formed XML ({_where(break_at)});"
-                           f" {len(items)} items were recovered (each has its own line), but items near that point may be "
-                           "missing or incomplete")
+                           f" {len(items)} items were recovered (each has its own line), but items near that point "
+                           "may be missing or incomplete")
     return Feed(title=_plain(parsed.feed.get("title_detail")), format=parsed.get("version") or "unknown",
                 items=items, error=error)
 
