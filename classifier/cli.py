@@ -40,7 +40,7 @@ from collections import deque
 from contextlib import contextmanager, nullcontext
 
 from . import __version__
-from .feeds import item_error, parse_feed, with_item_text
+from .feeds import item_error, item_line, parse_feed
 from .model import ModelError, default_model
 from .scoring import (MAX_PARAGRAPHS_DEFAULT, TIME_BUDGET_DEFAULT, InputError, ScoringConfig, result_line,
                       score_documents, unique_keys)
@@ -221,7 +221,7 @@ def score_batch(records: list[dict], config: ScoringConfig) -> list[dict]:
             outcome = InputError(outcome.code, f"{record['_where']}: {outcome.message}")
         output = result_line(fields.get("id"), outcome, extra)
         if "_feed_item" in record:
-            output = with_item_text(output, record["_feed_item"])  # the offsets point into it
+            output = item_line(output, record["_feed_item"])  # the offsets point into it
         outputs.append(output)
     return outputs
 
@@ -466,7 +466,7 @@ def feed_records(name: str, data: bytes, max_chars: int | None = None):
     for item in feed.items:
         problem = item_error(item, max_chars)
         if problem is not None:
-            yield with_item_text(error_record(item.id, problem.code, f"{name}: {problem.message}"), item)
+            yield item_line(error_record(item.id, problem.code, f"{name}: {problem.message}"), item)
             continue
         # its title and url are copied; its text is added to the line (offsets point into it)
         yield {"_input": item.fields, "_extra": {"title": item.title, "url": item.url}, "_feed_item": item}

@@ -145,11 +145,10 @@ def item_error(item: FeedItem, max_chars: int | None = None) -> InputError | Non
     return None
 
 
-def with_item_text(line: dict, item: FeedItem) -> dict:
-    """A result line with `text`, the text its offsets point into, right after `model` (as for HTML input).
-
-    An item that could not be scored keeps its `title` and `url` beside its error: its id (a guid, or
-    `item-3`) rarely tells a reader which item it was.
+def item_line(line: dict, item: FeedItem) -> dict:
+    """A feed item's result line. Scored, it gains `text`, the text its offsets point into, right after
+    `model` (as for HTML input). Not scored, it keeps its `title` and `url` beside its error: its id (a
+    guid, or `item-3`) rarely tells a reader which item it was.
     """
     if "error" in line:
         return {"id": line["id"], "title": item.title, "url": item.url, "error": line["error"]}

@@ -13,7 +13,7 @@ import atheris
 
 with atheris.instrument_imports(include=["classifier", "feedparser"]):
     import feedparser  # noqa: F401 - classifier.feeds imports it only on first use, outside this block
-    from classifier.feeds import item_error, parse_feed, with_item_text
+    from classifier.feeds import item_error, item_line, parse_feed
     from classifier.model import default_model
     from classifier.scoring import InputError, result_line, score_documents
     from classifier.cli import serialise
@@ -38,7 +38,7 @@ def test_one_input(data: bytes) -> None:
     scorable = [item for item in feed.items if item_error(item) is None]
     for item, outcome in zip(scorable, score_documents(MODEL, [item.document for item in scorable])):
         assert not isinstance(outcome, InputError), outcome
-        line = with_item_text(result_line(item.id, outcome, {"title": item.title, "url": item.url}), item)
+        line = item_line(result_line(item.id, outcome, {"title": item.title, "url": item.url}), item)
         check_score(line, line["text"])
         check_line(serialise(line))
 

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from classifier.card import MODEL_NAME, model_card
-from classifier.feeds import item_error, parse_feed, with_item_text
+from classifier.feeds import item_error, item_line, parse_feed
 from classifier.model import LuridModel
 from classifier.offsets import to_utf16_offsets
 from classifier import scoring as _scoring
@@ -148,7 +148,7 @@ def feed():
                                     limited(asked.scoring, lurid.config), deadline=request_deadline(lurid.config)))
     results = []
     for item, problem in zip(parsed.items, problems):
-        result = with_item_text(result_line(item.id, problem or next(outcomes), {"title": item.title,
+        result = item_line(result_line(item.id, problem or next(outcomes), {"title": item.title,
                                                                                  "url": item.url}), item)
         if asked.utf16:
             result = to_utf16_offsets(result, result.get("text", ""))

@@ -92,6 +92,7 @@ class ServiceConfig:
 
 
 _ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s?#]+", re.IGNORECASE)
+_DEFAULT_PORTS = (("https://", ":443"), ("http://", ":80"))  # a browser's Origin never names these
 
 
 def _positive_int(variable: str, raw: str) -> int:
@@ -154,8 +155,7 @@ def _origins(variable: str, raw: str) -> tuple[str, ...]:
     """Origins as a browser sends them: scheme://host[:port], no path, no trailing slash (else none would match)."""
     origins = _comma_list(raw)
     for origin in origins:
-        default_port = (origin.lower().startswith("https://") and origin.endswith(":443")) or \
-            (origin.lower().startswith("http://") and origin.endswith(":80"))
+        default_port = any(origin.startswith(scheme) and origin.endswith(port) for scheme, port in _DEFAULT_PORTS)
         if not _ORIGIN.fullmatch(origin) or origin != origin.lower() or default_port:
             raise ConfigError(f"{variable}: {origin!r} is not an origin as a browser sends it: scheme://host[:port], "
                               "in lower case, with no path, no trailing slash and no default port "
