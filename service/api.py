@@ -148,8 +148,8 @@ def feed():
                                     limited(asked.scoring, lurid.config), deadline=request_deadline(lurid.config)))
     results = []
     for item, problem in zip(parsed.items, problems):
-        result = item_line(result_line(item.id, problem or next(outcomes), {"title": item.title,
-                                                                                 "url": item.url}), item)
+        result = item_line(result_line(item.id, problem or next(outcomes), {"title": item.title, "url": item.url}),
+                           item)
         if asked.utf16:
             result = to_utf16_offsets(result, result.get("text", ""))
         results.append(result)
