@@ -40,6 +40,9 @@ MIN_TOPICS_DEFAULT = 6
 # 0.1, 0.267 at 0.3, 0.252 at 0.5); at 0.1, 92% of SG1's non-biased sentences and 80% of the authored
 # neutral held-out paragraphs had a highlight, at 0.4 25% and 13% (docs/experiments.md, session 4).
 HIGHLIGHT_MIN_WEIGHT = 0.4
+# A loaded paragraph of at most this many words (a headline, a heading) left without highlights is explained
+# again with its lexicon hits sharing the lexicon's whole push (LoadedModel.explain).
+WHOLE_LEXICON_MAX_WORDS = 15
 # At most this many highlights per paragraph: a reader skims, not audits.
 HIGHLIGHT_MAX = 8
 
@@ -133,12 +136,33 @@ class LoadedModel:
 
     # -- explaining ----------------------------------------------------
     def explain(self, text: str, row=None) -> list[Highlight]:
-        """Spans of `text` whose terms pushed its score up, strongest first."""
+        """Spans of `text` whose terms pushed its score up, strongest first.
+
+        Each term is credited with its own slope. The lexicon's strongest cues, its density and its
+        maximum, belong to no single hit, so a loaded headline ("Shocking outrage", 0.9999) could come
+        back with nothing marked. A short paragraph (WHOLE_LEXICON_MAX_WORDS) scored loaded whose
+        highlights would be empty is therefore explained again with its lexicon hits sharing the whole
+        push of the lexicon cues. Longer paragraphs keep the slopes: there, the whole push put a highlight
+        on more of BABE SG1's non-biased sentences (22.4% -> 23.5%; docs/experiments.md, session 12).
+        """
         tokens = tokenize(text)
         coef = self.classifier_.coef_[0]
         row = self.features([text]) if row is None else row
-        candidates = self._ngram_candidates(text, row) + self._cue_candidates(text, tokens, coef, row)
-        return merge_highlights(candidates)
+        ngrams = self._ngram_candidates(text, row)
+        highlights = merge_highlights(ngrams + self._cue_candidates(text, tokens, coef, row))
+        if (highlights or not self.lexicon or sum(t.is_word for t in tokens) > WHOLE_LEXICON_MAX_WORDS
+                or not self._scored_loaded(row)):
+            return highlights
+        return merge_highlights(ngrams + self._cue_candidates(text, tokens, coef, row, whole_lexicon=True))
+
+    def _scored_loaded(self, row) -> bool:
+        """Whether the paragraph of this feature row scores 0.5 or more (Platt scaling is monotone, so this
+        is a bound on the decision value, found once)."""
+        if self._loaded_decision is None:
+            slope, intercept = self.calibrator_.coef_[0][0], self.calibrator_.intercept_[0]
+            self._loaded_decision = float(-intercept / slope) if slope > 0 else float("inf")
+        decision = float(np.dot(self.classifier_.coef_[0][np.asarray(row.indices)], np.asarray(row.data)))
+        return decision + float(self.classifier_.intercept_[0]) >= self._loaded_decision
 
     def _ngram_candidates(self, text: str, row):
         positive = self._positive_terms()
@@ -179,15 +203,24 @@ class LoadedModel:
 
     # explain's lookup tables: derived from the fitted parts on first use, never saved in the artifact,
     # dropped by a refit
-    _DERIVED = ("_positive", "_style_index")
+    _DERIVED = ("_positive", "_style_index", "_loaded_decision")
     _positive: dict[str, tuple[int, float]] | None = None
     _style_index: dict[str, int] | None = None
+    _loaded_decision: float | None = None
 
     def __getstate__(self):
         return {name: value for name, value in self.__dict__.items() if name not in self._DERIVED}
 
-    def _cue_candidates(self, text: str, tokens: list[Token], coef, row):
-        """Attribute the dense cues to the spans that raised them."""
+    # the lexicon cues a hit outside quotation marks raises (lex_quoted counts the quoted ones)
+    _LEXICON_PUSH = ("lex_total", "lex_max", "lex_density")
+
+    def _cue_candidates(self, text: str, tokens: list[Token], coef, row, whole_lexicon: bool = False):
+        """Attribute the dense cues to the spans that raised them.
+
+        A lexicon hit gets the slope of its category and of the total; with `whole_lexicon`, the hits
+        share instead what all the lexicon cues add to the decision against a paragraph with no hit,
+        in proportion to their weights.
+        """
         style = self.style_
         offset = self.n_tfidf_
         names = self._style_columns()
@@ -215,10 +248,17 @@ class LoadedModel:
         if self.lexicon:
             quoted = quoted_ranges(text)
             total = slope("lex_total")
-            for start, end, weight, category in self.lexicon.find(text):
-                if any(q0 < start and end <= q1 for q0, q1 in quoted):
-                    continue
-                found.append((start, end, weight * (slope(f"lex:{category}") + total)))
+            hits = [(start, end, weight, category) for start, end, weight, category in self.lexicon.find(text)
+                    if not any(q0 < start and end <= q1 for q0, q1 in quoted)]
+            if whole_lexicon and hits:
+                # every lexicon cue is 0 for a paragraph without a hit, so its push is coef * raw / scale
+                cues = [i for name, i in names.items() if name.startswith("lex:") or name in self._LEXICON_PUSH]
+                push = float(sum(coef[offset + i] * self.style_weight * raw[i] / style.scale_[i] for i in cues))
+                weights = sum(weight for _, _, weight, _ in hits)
+                found.extend((start, end, push * weight / weights) for start, end, weight, _ in hits)
+            else:
+                found.extend((start, end, weight * (slope(f"lex:{category}") + total))
+                             for start, end, weight, category in hits)
         for token in words:
             if token.text in INTENSIFIERS:
                 found.append((token.start, token.end, slope("intensifiers")))

@@ -140,3 +140,22 @@ def test_a_highlight_does_not_spill_onto_function_words_at_its_edges(model):
         for h in highlights:
             span = text[h.start:h.end].lower().split()
             assert span[0] not in FUNCTION_WORDS and span[-1] not in FUNCTION_WORDS, (text, shown)
+
+
+def test_a_loaded_headline_shows_the_words_that_made_it_loaded(model):
+    # these scored 0.98-0.9999 with no highlight at all: their score rests on the lexicon's density and
+    # maximum, which the slopes credit to no single word
+    for text, words in (("Shocking outrage", {"Shocking", "outrage"}),
+                        ("You won’t believe these", {"You won’t believe"})):
+        assert model.loaded.predict_proba([text])[0] > 0.9
+        shown = {text[h.start:h.end] for h in model.loaded.explain(text)}
+        assert words <= shown, (text, shown)
+
+
+def test_the_whole_lexicon_push_is_kept_for_short_loaded_paragraphs(model):
+    # a sober headline keeps no highlight, and a long paragraph keeps its slope weights (0.45-0.48; shared
+    # the whole push, its lexicon hits would weigh 1.2-3.2)
+    assert model.loaded.explain("Council approves budget for next year") == []
+    tabloid = ("Shameless town hall fat cats have unleashed a terrifying new parking crackdown that will "
+               "bleed hard-working families dry, in a disgraceful betrayal of every motorist.")
+    assert max(h.weight for h in model.loaded.explain(tabloid)) < 1
