@@ -16,11 +16,11 @@ holds. A document over --max-chars or --max-paragraphs, or one that takes more
 than --time-budget seconds, gets an error line; memory stays bounded by those
 limits.
 
-Exit codes: 0 every record scored; 1 at least one record got an error line;
-2 usage error (bad option, or the model cannot be loaded) or standard output
-cannot be written; 3 lurid itself
-failed on at least one record (an `internal_error` line, and the traceback on
-stderr): a bug to report.
+Exit codes, exactly the issue's three, which other tools depend on: 0 every
+record scored; 1 at least one record got an error line, including an
+`internal_error` one (lurid itself failed on it: the traceback is on stderr, a
+bug to report); 2 usage error (bad option, or the model cannot be loaded) or
+standard output cannot be written.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from .model import ModelError, default_model
 from .scoring import (MAX_PARAGRAPHS_DEFAULT, TIME_BUDGET_DEFAULT, InputError, ScoringConfig, result_line,
                       score_documents, unique_keys)
 
-EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 # Records are scored in batches of this many; when there is more than one
 # batch, they go to one worker process per core (order kept).
 BATCH_SIZE = 32
@@ -95,9 +95,8 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="score", description="Score documents for loaded language and find appended junk-link blocks.",
-        epilog="Exit codes: 0 all records scored, 1 some records failed (see their error lines), 2 usage error or "
-               "output not writable, "
-               "3 lurid itself failed on some records (internal_error lines; tracebacks on stderr).")
+        epilog="Exit codes: 0 all records scored, 1 some records failed (see their error lines; an internal_error "
+               "line is a lurid bug, its traceback is on stderr), 2 usage error or output not writable.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="input files; none or '-' reads stdin")
     parser.add_argument("--input-format", choices=("auto", "text", "html", "jsonl", "feed"), default="auto",
                         help="how to read the input (default: guess from the name, then the content)")
@@ -694,19 +693,17 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
         from tqdm import tqdm
 
         progress = tqdm(unit="doc", file=stderr, desc=f"lurid {model.version}")
-    failed = internal = False
+    failed = False
     records = input_records(args.paths, args.input_format, stdin, args.max_chars)
     with long_lived_heap():
         for batch in scored_batches(records, config, jobs):
-            for line, error in batch:
-                failed = failed or error is not None
-                internal = internal or error == "internal_error"
+            failed = failed or any(error is not None for _, error in batch)
             write_lines(stdout, [line for line, _ in batch])
             if progress is not None:
                 progress.update(len(batch))
     if progress is not None:
         progress.close()
-    return EXIT_INTERNAL if internal else EXIT_RECORD_ERRORS if failed else EXIT_OK
+    return EXIT_RECORD_ERRORS if failed else EXIT_OK
 
 
 class OutputError(Exception):
