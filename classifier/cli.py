@@ -521,6 +521,7 @@ def input_records(paths: list[str], input_format: str, stdin, max_chars: int = M
 # JSON leaves U+2028, U+2029 and U+0085 raw inside strings, and str.splitlines() (like some JSONL readers)
 # breaks lines at them: escaped, one record stays one line whatever its text holds.
 _LINE_SEPARATOR_ESCAPES = {0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\u0085"}
+_LINE_SEPARATORS = tuple(map(chr, _LINE_SEPARATOR_ESCAPES))
 
 
 def serialise(output: dict) -> str:
@@ -534,7 +535,10 @@ def serialise(output: dict) -> str:
         line.encode("utf-8")
     except UnicodeEncodeError:
         line = json.dumps(output, ensure_ascii=True)
-    return line.translate(_LINE_SEPARATOR_ESCAPES)
+    # most lines hold none, and looking for them costs far less than translate, which rebuilds the line
+    if any(separator in line for separator in _LINE_SEPARATORS):
+        line = line.translate(_LINE_SEPARATOR_ESCAPES)
+    return line
 
 
 def batches(records, size: int = BATCH_SIZE):

@@ -15,6 +15,7 @@ sent text, so highlights land on the sent text too.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -40,8 +41,10 @@ MAX_TERMINAL_SHARE_DEFAULT = 0.5
 _TERMINAL = tuple(".!?:;\"”'’)…")
 # U+0085 (NEL) is a line break, except as the continuation byte of a UTF-8
 # sequence misread as Latin-1 ("Ã\x85" is mojibake for "Å"): then it follows a
-# lead or continuation byte and belongs to the word.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|(?<![\xc2-\xf4\x80-\xbf])\x85")
+# lead or continuation byte and belongs to the word. That is checked after the
+# \x85, so that every alternative starts with a plain character: re then skips
+# ahead to those characters, about seven times faster than trying each position.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85(?<![\xc2-\xf4\x80-\xbf]\x85)")
 # Words split on ASCII whitespace only: U+00A0 is part of some mojibake (Ã\xa0 = à).
 # A run of printable-ASCII words one space apart needs no repair and maps one
 # to one: it becomes a single segment (most text is such runs), and any other
@@ -65,6 +68,9 @@ class Segment:
     @property
     def exact(self) -> bool:
         return self.norm_end - self.norm_start == self.raw_end - self.raw_start
+
+
+_norm_start = operator.attrgetter("norm_start")  # segments are in order of it: to_source_span bisects them by it
 
 
 @dataclass(frozen=True)
@@ -91,9 +97,8 @@ class Paragraph:
 
     def to_source_span(self, norm_start: int, norm_end: int) -> tuple[int, int]:
         """Map a span of `text` to (start, end) in the document text."""
-        starts = [s.norm_start for s in self.segments]
-        first = self.segments[max(bisect.bisect_right(starts, norm_start) - 1, 0)]
-        last = self.segments[max(bisect.bisect_right(starts, max(norm_end - 1, 0)) - 1, 0)]
+        first = self.segments[max(bisect.bisect_right(self.segments, norm_start, key=_norm_start) - 1, 0)]
+        last = self.segments[max(bisect.bisect_right(self.segments, max(norm_end - 1, 0), key=_norm_start) - 1, 0)]
         if first.exact:
             start = first.raw_start + min(norm_start - first.norm_start, first.raw_end - first.raw_start)
         else:
