@@ -9,6 +9,7 @@ the decision up, mapped back to spans of the paragraph text.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -40,9 +41,11 @@ MIN_TOPICS_DEFAULT = 6
 # 0.1, 0.267 at 0.3, 0.252 at 0.5); at 0.1, 92% of SG1's non-biased sentences and 80% of the authored
 # neutral held-out paragraphs had a highlight, at 0.4 25% and 13% (docs/experiments.md, session 4).
 HIGHLIGHT_MIN_WEIGHT = 0.4
-# A loaded paragraph of at most this many words (a headline, a heading) left without highlights is explained
-# again with its lexicon hits sharing the lexicon's whole push (LoadedModel.explain).
+# In a loaded paragraph of at most this many words (a headline, a heading), the lexicon hits share the
+# lexicon's whole push (LoadedModel.explain).
 WHOLE_LEXICON_MAX_WORDS = 15
+# Scores are shown to 4 places: from this probability on, a paragraph is shown as scoring 0.5.
+LOADED_AS_SHOWN = 0.49995
 # At most this many highlights per paragraph: a reader skims, not audits.
 HIGHLIGHT_MAX = 8
 
@@ -139,28 +142,27 @@ class LoadedModel:
         """Spans of `text` whose terms pushed its score up, strongest first.
 
         Each term is credited with its own slope. The lexicon's strongest cues, its density and its
-        maximum, belong to no single hit, so a loaded headline ("Shocking outrage", 0.9999) could come
-        back with nothing marked. A short paragraph (WHOLE_LEXICON_MAX_WORDS) scored loaded whose
-        highlights would be empty is therefore explained again with its lexicon hits sharing the whole
-        push of the lexicon cues. Longer paragraphs keep the slopes: there, the whole push put a highlight
-        on more of BABE SG1's non-biased sentences (22.4% -> 23.5%; docs/experiments.md, session 12).
+        maximum, belong to no single hit, so a loaded headline ("Shocking outrage", 0.9999) came back
+        with nothing marked, or with only its "!". In a short paragraph (WHOLE_LEXICON_MAX_WORDS) scored
+        loaded, the lexicon hits therefore share the whole push of the lexicon cues. Longer paragraphs
+        keep the slopes: there, the whole push put a highlight on more of BABE SG1's non-biased sentences
+        (22.4% -> 23.5%; docs/experiments.md, session 12).
         """
         tokens = tokenize(text)
         coef = self.classifier_.coef_[0]
         row = self.features([text]) if row is None else row
-        ngrams = self._ngram_candidates(text, row)
-        highlights = merge_highlights(ngrams + self._cue_candidates(text, tokens, coef, row))
-        if (highlights or not self.lexicon or sum(t.is_word for t in tokens) > WHOLE_LEXICON_MAX_WORDS
-                or not self._scored_loaded(row)):
-            return highlights
-        return merge_highlights(ngrams + self._cue_candidates(text, tokens, coef, row, whole_lexicon=True))
+        whole_lexicon = (self.lexicon is not None and sum(t.is_word for t in tokens) <= WHOLE_LEXICON_MAX_WORDS
+                         and self._scored_loaded(row))
+        return merge_highlights(self._ngram_candidates(text, row)
+                                + self._cue_candidates(text, tokens, coef, row, whole_lexicon=whole_lexicon))
 
     def _scored_loaded(self, row) -> bool:
-        """Whether the paragraph of this feature row scores 0.5 or more (Platt scaling is monotone, so this
-        is a bound on the decision value, found once)."""
+        """Whether the paragraph of this feature row is shown as scoring 0.5 or more (to 4 places). Platt
+        scaling is monotone, so this is a bound on the decision value, found once."""
         if self._loaded_decision is None:
             slope, intercept = self.calibrator_.coef_[0][0], self.calibrator_.intercept_[0]
-            self._loaded_decision = float(-intercept / slope) if slope > 0 else float("inf")
+            shown_loaded = math.log(LOADED_AS_SHOWN / (1 - LOADED_AS_SHOWN))
+            self._loaded_decision = float((shown_loaded - intercept) / slope) if slope > 0 else float("inf")
         decision = float(np.dot(self.classifier_.coef_[0][np.asarray(row.indices)], np.asarray(row.data)))
         return decision + float(self.classifier_.intercept_[0]) >= self._loaded_decision
 
@@ -250,11 +252,11 @@ class LoadedModel:
             total = slope("lex_total")
             hits = [(start, end, weight, category) for start, end, weight, category in self.lexicon.find(text)
                     if not any(q0 < start and end <= q1 for q0, q1 in quoted)]
-            if whole_lexicon and hits:
+            weights = sum(weight for _, _, weight, _ in hits)
+            if whole_lexicon and weights > 0:
                 # every lexicon cue is 0 for a paragraph without a hit, so its push is coef * raw / scale
                 cues = [i for name, i in names.items() if name.startswith("lex:") or name in self._LEXICON_PUSH]
                 push = float(sum(coef[offset + i] * self.style_weight * raw[i] / style.scale_[i] for i in cues))
-                weights = sum(weight for _, _, weight, _ in hits)
                 found.extend((start, end, push * weight / weights) for start, end, weight, _ in hits)
             else:
                 found.extend((start, end, weight * (slope(f"lex:{category}") + total))

@@ -166,7 +166,7 @@ def test_an_unforeseen_failure_costs_only_the_record_that_caused_it(monkeypatch,
     assert "Traceback" in capsys.readouterr().err  # the maintainer gets something to work from
 
 
-def test_internal_errors_have_their_own_exit_code(monkeypatch, capsys):
+def test_internal_errors_are_failed_records_exit_1(monkeypatch, capsys):
     import io
 
     def broken(model, documents, config=ScoringConfig()):

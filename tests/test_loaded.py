@@ -116,8 +116,9 @@ def test_page_furniture_is_not_loaded_language(model):
 
 def test_an_emoji_highlight_never_splits_a_flag_or_a_tag_sequence(model):
     flags = {"🇺🇸", "🇬🇧", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"}
-    text = "👍🏽 Shocking ❤️ horror scandal 🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F " \
-           "outrage 🇺🇸🇬🇧!"
+    # at most HIGHLIGHT_MAX spans are shown: two loaded words, five emoji and the "!" are eight (and style
+    # cues count in full from four words on)
+    text = "👍🏽 Shocking ❤️ in the town 🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F outrage 🇺🇸🇬🇧!"
     shown = {text[h.start:h.end] for h in model.loaded.explain(text)}
     assert flags <= shown, shown
     assert "🇺" not in shown and "🏴" not in shown
@@ -152,10 +153,28 @@ def test_a_loaded_headline_shows_the_words_that_made_it_loaded(model):
         assert words <= shown, (text, shown)
 
 
-def test_the_whole_lexicon_push_is_kept_for_short_loaded_paragraphs(model):
-    # a sober headline keeps no highlight, and a long paragraph keeps its slope weights (0.45-0.48; shared
-    # the whole push, its lexicon hits would weigh 1.2-3.2)
-    assert model.loaded.explain("Council approves budget for next year") == []
-    tabloid = ("Shameless town hall fat cats have unleashed a terrifying new parking crackdown that will "
-               "bleed hard-working families dry, in a disgraceful betrayal of every motorist.")
-    assert max(h.weight for h in model.loaded.explain(tabloid)) < 1
+def test_a_loaded_headline_keeps_its_loaded_words_beside_its_other_cues(model):
+    # with a "!", an emoji or capitals, the slopes gave those a highlight and the loaded words none
+    for text in ("Shocking outrage!", "Shocking outrage 😱", "SHOCKING outrage"):
+        shown = {text[h.start:h.end].lower() for h in model.loaded.explain(text)}
+        assert {"shocking", "outrage"} <= shown, (text, shown)
+
+
+def test_the_whole_lexicon_push_is_for_short_loaded_paragraphs_only(model):
+    from classifier.scoring import _row
+
+    # a short paragraph scored low keeps its slopes: "Breaking" would weigh 4.3 with the whole push
+    assert model.loaded.predict_proba(["Breaking the Silence"])[0] < 0.5
+    assert model.loaded.explain("Breaking the Silence") == []
+    # a long loaded paragraph too (38 words, 0.9999): its lexicon hits would weigh 2.0-2.8
+    long = ("The shamed research chief at the centre of a data-rigging scandal clung to his post on Tuesday "
+            "despite mounting demands to quit, as furious colleagues accused the university of a whitewash "
+            "designed to protect its star fundraiser.")
+    assert model.loaded.predict_proba([long])[0] > 0.99
+    assert all(h.weight < 1 for h in model.loaded.explain(long))
+    # "scored loaded" is as shown, to 4 places: 0.49997 is shown as 0.5, and counts
+    texts = ["own still charity survived the hall. written be she", "Breaking the Silence", "Shocking outrage",
+             "The council met on Tuesday.", "A huge thank you to:", "What happens next"]
+    rows = model.loaded.features(texts)
+    for i, p in enumerate(model.loaded.predict_proba(texts)):
+        assert model.loaded._scored_loaded(_row(rows, i)) == (round(float(p), 4) >= 0.5), (texts[i], p)
