@@ -697,17 +697,29 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
         from tqdm import tqdm
 
         progress = tqdm(unit="doc", file=stderr, desc=f"lurid {model.version}")
-    failed = False
+    failed = False  # an error line has been written
     records = input_records(args.paths, args.input_format, stdin, args.max_chars)
-    with long_lived_heap():
-        for batch in scored_batches(records, config, jobs):
-            failed = failed or any(error is not None for _, error in batch)
-            write_lines(stdout, [line for line, _ in batch])
-            if progress is not None:
-                progress.update(len(batch))
-    if progress is not None:
-        progress.close()
+    try:
+        with long_lived_heap():
+            for batch in scored_batches(records, config, jobs):
+                write_lines(stdout, [line for line, _ in batch])
+                failed = failed or any(error is not None for _, error in batch)
+                if progress is not None:
+                    progress.update(len(batch))
+    except BrokenPipeError:
+        raise ReaderGone(EXIT_RECORD_ERRORS if failed else EXIT_OK) from None
+    finally:
+        if progress is not None:
+            progress.close()
     return EXIT_RECORD_ERRORS if failed else EXIT_OK
+
+
+class ReaderGone(Exception):
+    """The reader closed the pipe (`score ... | head`); `code` says whether the lines it read held an error."""
+
+    def __init__(self, code: int):
+        super().__init__(code)
+        self.code = code
 
 
 class OutputError(Exception):
@@ -740,8 +752,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return run(args, sys.stdin.buffer if sys.stdin is not None else None, sys.stdout, sys.stderr)
-    except BrokenPipeError:
+    except ReaderGone as gone:
         # the reader went away (`score ... | head`): stop quietly, like other Unix tools
+        _silence_stdout()
+        return gone.code
+    except BrokenPipeError:
         _silence_stdout()
         return EXIT_OK
     except OutputError as error:

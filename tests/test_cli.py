@@ -7,6 +7,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -329,6 +330,30 @@ def test_an_output_that_cannot_be_written_is_one_message_and_exit_2(tmp_path):
                             stderr=subprocess.PIPE, timeout=300)
     assert closed.returncode == 2 and b"standard output is closed" in closed.stderr
     assert b"Traceback" not in completed.stderr + closed.stderr
+
+
+@pytest.mark.parametrize("first, code", [('{"id": "bad"}', 1), ('{"id": "ok", "text": "The council met."}', 0)])
+def test_a_reader_that_goes_away_ends_the_run_quietly_with_the_code_of_what_it_read(first, code):
+    records = [first] + [json.dumps({"id": i, "text": f"The council met on day {i}."}) for i in range(3000)]
+    process = subprocess.Popen([sys.executable, "-m", "classifier.cli"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "LURID_JOBS": "1"})
+    def feed():
+        try:
+            process.stdin.write("\n".join(records).encode() + b"\n")
+            process.stdin.close()
+        except BrokenPipeError:  # score stopped reading once its reader went away
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)  # the input is larger than a pipe holds
+    writer.start()
+    try:
+        line = json.loads(process.stdout.readline())  # `| head -1`: one line read, then the pipe is closed
+        process.stdout.close()
+        assert process.wait(timeout=300) == code
+        assert ("error" in line) == (code == 1)
+        assert process.stderr.read() == b""
+    finally:
+        process.kill()
 
 
 def test_html_is_not_echoed_and_a_txt_file_is_text_whatever_it_starts_with(tmp_path):
