@@ -69,6 +69,17 @@ def load_corpus(root: str | Path = TRAINING_DATA) -> Corpus:
     )
 
 
+def heading_records(corpus: Corpus) -> tuple[list[dict], list[dict]]:
+    """The authored section headings as neutral paragraph-model rows, split by id like the other records.
+
+    They were written for the junk composer; as rows they teach the paragraph model that a short heading
+    holding a word of the lexicon ("Winners and Losers", "What You Need to Know") can be plain.
+    """
+    rows = [{"id": h["id"], "group": h["id"], "topic": "heading", "register": "heading", "label": "neutral",
+             "kind": "heading", "text": h["text"]} for h in corpus.headings]
+    return corpus.split(rows)
+
+
 SUBTLE_SENTENCES = "subtle_sentences.jsonl"
 
 

@@ -385,8 +385,9 @@ HOW_MEASURED = {"research": "`python -m classifier.research` (docs/research.md)"
 # What was tried for each target that is missed; the figures of every attempt are in experiments.md.
 TRIED = {
     "PTC": (
-        "Lexicon grown from 1,740 to 2,648 terms; sentence-level training rows (PTC 0.664 → 0.728, the largest "
-        "step); topic-spread vocabulary filter; C and cue weights; stem-collision fixes; subtle-slant training "
+        "Lexicon grown from 1,740 to 2,648 terms (2,636 after session 13's stem-collision fixes); sentence-level "
+        "training rows (PTC 0.664 → 0.728, the largest step); topic-spread vocabulary filter; C and cue weights; "
+        "stem-collision fixes; neutral section headings as training rows (session 13); subtle-slant training "
         "sentences (lowered it); VADER valence and TextBlob subjectivity lexicons as cues (SG1 flat, not kept). "
         "PTC's notion of loaded language is narrower than ours (name calling and slogans are other techniques "
         "there): see error_analysis.md. The research model, which trains on PTC, reaches 0.815 in CV by article."),

@@ -19,7 +19,7 @@ from sklearn.metrics import f1_score, roc_auc_score
 
 from . import __version__
 from .compose import compose_documents, junk_labels
-from .corpus import LABELS, TRAINING_DATA, load_corpus, sentence_records
+from .corpus import LABELS, TRAINING_DATA, heading_records, load_corpus, sentence_records
 from .features import Lexicon
 from .html import parse_html
 from .junk import JunkModel, cue_matrix
@@ -196,9 +196,10 @@ def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
     lexicon = Lexicon.from_tsv(corpus.lexicon_path)
     train_records, held_records = corpus.split(corpus.paragraphs)
     sentences = sentence_records(train_records, lexicon)
-    log(f"paragraph model: {len(train_records)} train paragraphs + {len(sentences)} of their sentences, "
-        f"{len(held_records)} held out")
-    train_records = train_records + sentences
+    headings, held_headings = heading_records(corpus)
+    log(f"paragraph model: {len(train_records)} train paragraphs + {len(sentences)} of their sentences "
+        f"+ {len(headings)} headings, {len(held_records)} paragraphs and {len(held_headings)} headings held out")
+    train_records = train_records + sentences + headings
     texts = [r["text"] for r in train_records]
     labels = np.array([LABELS[r["label"]] for r in train_records])
     research_corpora = []
@@ -244,11 +245,13 @@ def train(root: Path = TRAINING_DATA, datasets: Path | None = DATASETS_DEFAULT,
         **({"licence_note": research_licence_note()} if profile == "research" else {}),
         "default_threshold": DEFAULT_THRESHOLD,
         "thresholds": thresholds,
-        "paragraph_training_rows": {"paragraphs": len(texts) - len(sentences), "sentences": len(sentences),
+        "paragraph_training_rows": {"paragraphs": len(texts) - len(sentences) - len(headings),
+                                    "sentences": len(sentences), "headings": len(headings),
                                     **({"babe_and_ptc": paragraph_rows - len(texts)} if profile == "research" else {})},
         "training_corpora": [
             {"path": str(path.relative_to(root.parent)), "sha256": sha256_file(path), "licence": AUTHORED_LICENCE,
              "used_for": "paragraph model" if "paragraphs" in path.parts or path.name == "lexicon.tsv"
+             else "paragraph model (train split) and junk model (composed documents)" if path.name == "headings.jsonl"
              else "junk model (composed documents)"}
             for path in corpus.files
         ] + [
