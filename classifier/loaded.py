@@ -44,8 +44,11 @@ HIGHLIGHT_MIN_WEIGHT = 0.4
 # In a loaded paragraph of at most this many words (a headline, a heading), the lexicon hits share the
 # lexicon's whole push (LoadedModel.explain).
 WHOLE_LEXICON_MAX_WORDS = 15
-# Scores are shown to 4 places: from this probability on, a paragraph is shown as scoring 0.5.
-LOADED_AS_SHOWN = 0.49995
+# A paragraph shown as scoring below this gets no highlights: a term that moved a score of 0.003 up
+# explains nothing a reader needs ("woke" in "Residents woke on Monday"). On BABE SG1, non-biased
+# sentences with a highlight 28.4% -> 24.2%, word-level F1 0.326 -> 0.324; 0.05 cost 0.005 F1
+# (docs/experiments.md, session 14).
+HIGHLIGHT_MIN_SCORE = 0.02
 # At most this many highlights per paragraph: a reader skims, not audits.
 HIGHLIGHT_MAX = 8
 
@@ -148,23 +151,31 @@ class LoadedModel:
         keep the slopes: there, the whole push put a highlight on more of BABE SG1's non-biased sentences
         (22.4% -> 23.5%; docs/experiments.md, session 12).
         """
+        row = self.features([text]) if row is None else row
+        if not self._shown_at_least(row, HIGHLIGHT_MIN_SCORE):
+            return []
         tokens = tokenize(text)
         coef = self.classifier_.coef_[0]
-        row = self.features([text]) if row is None else row
         whole_lexicon = (self.lexicon is not None and sum(t.is_word for t in tokens) <= WHOLE_LEXICON_MAX_WORDS
-                         and self._scored_loaded(row))
+                         and self._shown_at_least(row, 0.5))
         return merge_highlights(self._ngram_candidates(text, row)
                                 + self._cue_candidates(text, tokens, coef, row, whole_lexicon=whole_lexicon))
 
-    def _scored_loaded(self, row) -> bool:
-        """Whether the paragraph of this feature row is shown as scoring 0.5 or more (to 4 places). Platt
-        scaling is monotone, so this is a bound on the decision value, found once."""
-        if self._loaded_decision is None:
+    def _shown_at_least(self, row, shown: float) -> bool:
+        """Whether the paragraph of this feature row is shown as scoring `shown` or more (scores are shown
+        to 4 places). Platt scaling is monotone, so this is a bound on the decision value, found once per
+        `shown`."""
+        if self._decision_bounds is None:
+            self._decision_bounds = {}
+        bound = self._decision_bounds.get(shown)
+        if bound is None:
             slope, intercept = self.calibrator_.coef_[0][0], self.calibrator_.intercept_[0]
-            shown_loaded = math.log(LOADED_AS_SHOWN / (1 - LOADED_AS_SHOWN))
-            self._loaded_decision = float((shown_loaded - intercept) / slope) if slope > 0 else float("inf")
+            probability = shown - 0.00005  # the lowest probability shown as `shown`
+            log_odds = math.log(probability / (1 - probability))
+            bound = self._decision_bounds[shown] = (float((log_odds - intercept) / slope) if slope > 0
+                                                    else float("inf"))
         decision = float(np.dot(self.classifier_.coef_[0][np.asarray(row.indices)], np.asarray(row.data)))
-        return decision + float(self.classifier_.intercept_[0]) >= self._loaded_decision
+        return decision + float(self.classifier_.intercept_[0]) >= bound
 
     def _ngram_candidates(self, text: str, row):
         positive = self._positive_terms()
@@ -205,10 +216,10 @@ class LoadedModel:
 
     # explain's lookup tables: derived from the fitted parts on first use, never saved in the artifact,
     # dropped by a refit
-    _DERIVED = ("_positive", "_style_index", "_loaded_decision")
+    _DERIVED = ("_positive", "_style_index", "_decision_bounds")
     _positive: dict[str, tuple[int, float]] | None = None
     _style_index: dict[str, int] | None = None
-    _loaded_decision: float | None = None
+    _decision_bounds: dict[float, float] | None = None
 
     def __getstate__(self):
         return {name: value for name, value in self.__dict__.items() if name not in self._DERIVED}

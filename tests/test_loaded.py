@@ -177,4 +177,21 @@ def test_the_whole_lexicon_push_is_for_short_loaded_paragraphs_only(model):
              "The council met on Tuesday.", "A huge thank you to:", "What happens next"]
     rows = model.loaded.features(texts)
     for i, p in enumerate(model.loaded.predict_proba(texts)):
-        assert model.loaded._scored_loaded(_row(rows, i)) == (round(float(p), 4) >= 0.5), (texts[i], p)
+        assert model.loaded._shown_at_least(_row(rows, i), 0.5) == (round(float(p), 4) >= 0.5), (texts[i], p)
+
+
+def test_a_paragraph_shown_below_the_highlight_floor_has_no_highlights(model):
+    from classifier.loaded import HIGHLIGHT_MIN_SCORE
+
+    # each had a highlight before the floor: "Now" (0.55) in a heading scored 0.0004, "claims" (0.63) in a
+    # sentence scored 0.0014, "now" (0.67) in one scored 0.0019
+    for text in ("What Happens Now", "The mayor said on Tuesday that the claims were false.",
+                 "The bridge will now close at 10pm on weekdays."):
+        assert model.loaded.predict_proba([text])[0] < HIGHLIGHT_MIN_SCORE, text
+        assert model.loaded.explain(text) == [], text
+    # the floor is on the score as shown, to 4 places
+    texts = ["What Happens Now", "Shocking outrage", "The council met on Tuesday.", "A huge thank you to:",
+             "Critics called the plan a disaster.", "The storm was the worst in a decade, officials said."]
+    for text, p in zip(texts, model.loaded.predict_proba(texts)):
+        if round(float(p), 4) < HIGHLIGHT_MIN_SCORE:
+            assert model.loaded.explain(text) == [], (text, p)
