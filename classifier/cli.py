@@ -702,11 +702,13 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
     try:
         with long_lived_heap():
             for batch in scored_batches(records, config, jobs):
-                write_lines(stdout, [line for line, _ in batch])
+                # counted before it is written: a reader that goes away in the middle of a batch may
+                # already have read its error line
                 failed = failed or any(error is not None for _, error in batch)
+                write_lines(stdout, [line for line, _ in batch])
                 if progress is not None:
                     progress.update(len(batch))
-    except BrokenPipeError:
+    except StdoutGone:
         raise ReaderGone(EXIT_RECORD_ERRORS if failed else EXIT_OK) from None
     finally:
         if progress is not None:
@@ -722,16 +724,39 @@ class ReaderGone(Exception):
         self.code = code
 
 
+class StdoutGone(Exception):
+    """Writing the results met a closed pipe (only standard output's own writes raise this, not stderr's)."""
+
+
 class OutputError(Exception):
     """Standard output could not be written (a full disk, a closed descriptor): nothing more can be."""
 
 
 def write_lines(stdout, lines: list[str]) -> None:
+    """Write the lines in UTF-8, whatever the locale (JSON Lines is UTF-8), and all of them.
+
+    An unbuffered stdout (PYTHONUNBUFFERED, as the Dockerfile sets) is a raw file, whose write may
+    take only part of the bytes, and a text layer over it drops the rest without a word; so the bytes
+    go to the binary layer, and what it did not take is written again.
+    """
+    text = "".join(line + "\n" for line in lines)
     try:
-        stdout.write("".join(line + "\n" for line in lines))
-        stdout.flush()
+        binary = getattr(stdout, "buffer", None)
+        if binary is None:  # a text stream with no bytes under it
+            stdout.write(text)
+            stdout.flush()
+            return
+        stdout.flush()  # whatever was written to the text layer before
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            written = binary.write(data)
+            if written is None:  # a non-blocking descriptor that is full: wait until it is not
+                select.select([], [binary], [])
+                continue
+            data = data[written:]
+        binary.flush()
     except BrokenPipeError:
-        raise
+        raise StdoutGone from None
     except OSError as error:
         raise OutputError(error.strerror or str(error)) from None
 

@@ -332,11 +332,24 @@ def test_an_output_that_cannot_be_written_is_one_message_and_exit_2(tmp_path):
     assert b"Traceback" not in completed.stderr + closed.stderr
 
 
-@pytest.mark.parametrize("first, code", [('{"id": "bad"}', 1), ('{"id": "ok", "text": "The council met."}', 0)])
-def test_a_reader_that_goes_away_ends_the_run_quietly_with_the_code_of_what_it_read(first, code):
-    records = [first] + [json.dumps({"id": i, "text": f"The council met on day {i}."}) for i in range(3000)]
-    process = subprocess.Popen([sys.executable, "-m", "classifier.cli"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "LURID_JOBS": "1"})
+@pytest.mark.parametrize("first, code, pad, unbuffered", [
+    ('{"id": "bad"}', 1, 0, False), ('{"id": "ok", "text": "The council met."}', 0, 0, False),
+    # a first batch of 640 KB: the reader goes away in its middle, with a buffered stdout and an unbuffered one
+    ('{"id": "bad"}', 1, 20_000, False), ('{"id": "bad"}', 1, 20_000, True)])
+def test_a_reader_that_goes_away_ends_the_run_quietly_with_the_code_of_what_it_read(first, code, pad, unbuffered,
+                                                                                    tmp_path):
+    records = [first] + [json.dumps({"id": i, "text": f"The council met on day {i}.", "pad": "x" * pad})
+                         for i in range(3000)]
+    if pad:  # from a file, so that the first batch is a full one (a pipe's input may pause and cut it short)
+        source = tmp_path / "records.jsonl"
+        source.write_text("\n".join(records) + "\n", encoding="utf-8")
+        stdin = open(source, "rb")
+    else:
+        stdin = subprocess.PIPE
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    environment.update(LURID_JOBS="1", **({"PYTHONUNBUFFERED": "1"} if unbuffered else {}))
+    process = subprocess.Popen([sys.executable, "-m", "classifier.cli"], stdin=stdin,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
     def feed():
         try:
             process.stdin.write("\n".join(records).encode() + b"\n")
@@ -344,8 +357,13 @@ def test_a_reader_that_goes_away_ends_the_run_quietly_with_the_code_of_what_it_r
         except BrokenPipeError:  # score stopped reading once its reader went away
             pass
 
-    writer = threading.Thread(target=feed, daemon=True)  # the input is larger than a pipe holds
-    writer.start()
+    if not pad:
+        threading.Thread(target=feed, daemon=True).start()  # the input is larger than a pipe holds
+    else:
+        stdin.close()
+        # let score fill the pipe and wait in the middle of writing its first batch before the reader goes
+        select.select([process.stdout], [], [], 120)
+        time.sleep(0.5)
     try:
         line = json.loads(process.stdout.readline())  # `| head -1`: one line read, then the pipe is closed
         process.stdout.close()
@@ -354,6 +372,32 @@ def test_a_reader_that_goes_away_ends_the_run_quietly_with_the_code_of_what_it_r
         assert process.stderr.read() == b""
     finally:
         process.kill()
+
+
+class _ShortWrites(io.RawIOBase):
+    """A raw output that takes at most 1,000 bytes a write, as an unbuffered pipe or a nearly full disk may."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        taken = bytes(data[:1000])
+        self.data += taken
+        return len(taken)
+
+
+def test_every_byte_is_written_when_the_output_takes_part_of_a_write_and_it_is_utf8_whatever_the_locale():
+    from classifier.cli import write_lines
+
+    raw = _ShortWrites()
+    # what sys.stdout is under PYTHONUNBUFFERED, here with a locale that cannot encode the emoji
+    stdout = io.TextIOWrapper(raw, encoding="latin-1", write_through=True)
+    lines = [json.dumps({"id": i, "text": "😱 " + "x" * 3000}, ensure_ascii=False) for i in range(5)]
+    write_lines(stdout, lines)
+    assert raw.data.decode("utf-8") == "".join(line + "\n" for line in lines)
 
 
 def test_html_is_not_echoed_and_a_txt_file_is_text_whatever_it_starts_with(tmp_path):
