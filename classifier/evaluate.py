@@ -385,7 +385,8 @@ HOW_MEASURED = {"research": "`python -m classifier.research` (docs/research.md)"
 # What was tried for each target that is missed; the figures of every attempt are in experiments.md.
 TRIED = {
     "PTC": (
-        "Lexicon grown from 1,740 to 2,648 terms (2,636 after session 13's stem-collision fixes); sentence-level "
+        "Lexicon grown from 1,740 to 2,648 terms (2,646 after the stem- and sense-collision fixes of sessions "
+        "13 and 14); sentence-level "
         "training rows (PTC 0.664 → 0.728, the largest step); topic-spread vocabulary filter; C and cue weights; "
         "stem-collision fixes; neutral section headings as training rows (session 13); subtle-slant training "
         "sentences (lowered it); VADER valence and TextBlob subjectivity lexicons as cues (SG1 flat, not kept). "
