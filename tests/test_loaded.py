@@ -195,3 +195,17 @@ def test_a_paragraph_shown_below_the_highlight_floor_has_no_highlights(model):
     for text, p in zip(texts, model.loaded.predict_proba(texts)):
         if round(float(p), 4) < HIGHLIGHT_MIN_SCORE:
             assert model.loaded.explain(text) == [], (text, p)
+
+
+def test_literal_senses_of_loaded_words_are_not_read_as_loaded(model):
+    # each scored 0.5 or more before session 14's lexicon fixes (0.99, 0.99, 0.54, 0.67, 0.64)
+    literal = ["Residents woke on Monday to find the road closed.",
+               "She woke up at 6am and drove to the station.",
+               "The man pleads guilty to burglary at the crown court.",
+               "Police fired tear gas at the crowd outside parliament.",
+               "The ship sank after a blast in its engine room."]
+    for text, p in zip(literal, model.loaded.predict_proba(literal)):
+        assert p < 0.5, (text, p)
+    # the senses the lexicon is for still count
+    loaded = ["The woke mob has taken over the council.", "Woke council bans Christmas tree from town hall"]
+    assert all(p > 0.9 for p in model.loaded.predict_proba(loaded))
