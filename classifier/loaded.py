@@ -44,8 +44,8 @@ HIGHLIGHT_MIN_WEIGHT = 0.4
 # In a loaded paragraph of at most this many words (a headline, a heading), the lexicon hits share the
 # lexicon's whole push (LoadedModel.explain).
 WHOLE_LEXICON_MAX_WORDS = 15
-# A paragraph shown as scoring below this gets no highlights: a term that moved a score of 0.003 up
-# explains nothing a reader needs ("woke" in "Residents woke on Monday"). On BABE SG1, non-biased
+# A paragraph shown as scoring below this gets no highlights: a term that moved a score of 0.002 up
+# explains nothing a reader needs ("now" in "The bridge will now close at 10pm"). On BABE SG1, non-biased
 # sentences with a highlight 28.4% -> 24.2%, word-level F1 0.326 -> 0.324; 0.05 cost 0.005 F1
 # (docs/experiments.md, session 14).
 HIGHLIGHT_MIN_SCORE = 0.02
