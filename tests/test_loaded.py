@@ -52,7 +52,8 @@ def test_default_model_tabloid_above_wire(model):
 
 
 def test_merge_highlights_joins_overlaps_and_drops_weak():
-    merged = merge_highlights([(0, 5, 0.2), (3, 9, 0.3), (20, 25, 0.01), (30, 34, 0.4)])
+    # 0.3 + 0.4 joined pass the floor (0.6); 0.01 and 0.5 alone do not
+    merged = merge_highlights([(0, 5, 0.3), (3, 9, 0.4), (20, 25, 0.01), (30, 34, 0.6), (40, 44, 0.5)])
     assert [(h.start, h.end) for h in merged] == [(0, 9), (30, 34)]
 
 
@@ -114,10 +115,17 @@ def test_page_furniture_is_not_loaded_language(model):
     assert model.loaded.predict_proba([chain_letter])[0] > 0.5
 
 
-def test_an_emoji_highlight_never_splits_a_flag_or_a_tag_sequence(model):
+def test_an_emoji_highlight_never_splits_a_flag_or_a_tag_sequence(model, monkeypatch):
+    import functools
+
+    import classifier.loaded
+
     flags = {"🇺🇸", "🇬🇧", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"}
     # at most HIGHLIGHT_MAX spans are shown: two loaded words, five emoji and the "!" are eight (and style
-    # cues count in full from four words on)
+    # cues count in full from four words on). Each emoji here weighs 0.57, under the shown floor of 0.6
+    # since session 14: the spans are checked with the former floor, 0.4, which shows them all
+    monkeypatch.setattr(classifier.loaded, "merge_highlights",
+                        functools.partial(classifier.loaded.merge_highlights, min_weight=0.4))
     text = "👍🏽 Shocking ❤️ in the town 🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F outrage 🇺🇸🇬🇧!"
     shown = {text[h.start:h.end] for h in model.loaded.explain(text)}
     assert flags <= shown, shown
