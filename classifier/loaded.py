@@ -46,6 +46,8 @@ HIGHLIGHT_MIN_WEIGHT = 0.6
 # In a loaded paragraph of at most this many words (a headline, a heading), the lexicon hits share the
 # lexicon's whole push (LoadedModel.explain).
 WHOLE_LEXICON_MAX_WORDS = 15
+# Scores are shown (in results and output lines) to this many decimal places.
+SCORE_PLACES = 4
 # A paragraph shown as scoring below this gets no highlights: a term that moved a score of 0.002 up
 # explains nothing a reader needs ("now" in "The bridge will now close at 10pm"). On BABE SG1, non-biased
 # sentences with a highlight 28.4% -> 24.2%, word-level F1 0.326 -> 0.324; 0.05 cost 0.005 F1
@@ -154,30 +156,34 @@ class LoadedModel:
         (22.4% -> 23.5%; docs/experiments.md, session 12).
         """
         row = self.features([text]) if row is None else row
-        if not self._shown_at_least(row, HIGHLIGHT_MIN_SCORE):
+        decision = self._decision(row)
+        if decision < self._decision_bound(HIGHLIGHT_MIN_SCORE):
             return []
         tokens = tokenize(text)
         coef = self.classifier_.coef_[0]
         whole_lexicon = (self.lexicon is not None and sum(t.is_word for t in tokens) <= WHOLE_LEXICON_MAX_WORDS
-                         and self._shown_at_least(row, 0.5))
+                         and decision >= self._decision_bound(0.5))
         return merge_highlights(self._ngram_candidates(text, row)
                                 + self._cue_candidates(text, tokens, coef, row, whole_lexicon=whole_lexicon))
 
-    def _shown_at_least(self, row, shown: float) -> bool:
-        """Whether the paragraph of this feature row is shown as scoring `shown` or more (scores are shown
-        to 4 places). Platt scaling is monotone, so this is a bound on the decision value, found once per
-        `shown`."""
+    def _decision(self, row) -> float:
+        """The classifier's decision value (before calibration) for the paragraph of this feature row."""
+        decision = float(np.dot(self.classifier_.coef_[0][np.asarray(row.indices)], np.asarray(row.data)))
+        return decision + float(self.classifier_.intercept_[0])
+
+    def _decision_bound(self, shown: float) -> float:
+        """The lowest decision value of a paragraph shown as scoring `shown` or more (to SCORE_PLACES).
+        Platt scaling is monotone, so a shown score is a bound on the decision value, found once per `shown`."""
         if self._decision_bounds is None:
             self._decision_bounds = {}
         bound = self._decision_bounds.get(shown)
         if bound is None:
             slope, intercept = self.calibrator_.coef_[0][0], self.calibrator_.intercept_[0]
-            probability = shown - 0.00005  # the lowest probability shown as `shown`
+            probability = shown - 0.5 * 10 ** -SCORE_PLACES  # the lowest probability shown as `shown`
             log_odds = math.log(probability / (1 - probability))
             bound = self._decision_bounds[shown] = (float((log_odds - intercept) / slope) if slope > 0
                                                     else float("inf"))
-        decision = float(np.dot(self.classifier_.coef_[0][np.asarray(row.indices)], np.asarray(row.data)))
-        return decision + float(self.classifier_.intercept_[0]) >= bound
+        return bound
 
     def _ngram_candidates(self, text: str, row):
         positive = self._positive_terms()

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .html import HtmlTooDeep, parse_html
-from .loaded import merge_highlights
+from .loaded import SCORE_PLACES, merge_highlights
 from .model import LuridModel
 from .text import Document, split_text
 
@@ -345,14 +345,14 @@ def _document_result(model: LuridModel, config: ScoringConfig, document: Documen
         scored.append(ParagraphScore(
             index=i, start=paragraph.start, end=paragraph.end,
             kind="junk" if i >= junk_start else "article",
-            sensationalism=round(float(probabilities[i]), 4), highlights=highlights,
+            sensationalism=round(float(probabilities[i]), SCORE_PLACES), highlights=highlights,
         ))
     junk_block = None
     if block:
         junk_block = JunkBlockSpan(start=paragraphs[junk_start].start, end=len(document.text),
                                    first_paragraph=junk_start, paragraph_count=block.paragraph_count,
                                    confidence=block.confidence)
-    score = round(document_score(probabilities, paragraphs, junk_start), 4)
+    score = round(document_score(probabilities, paragraphs, junk_start), SCORE_PLACES)
     clean_text = None
     if config.clean:
         clean_text = document.text[: junk_block.start].rstrip() if junk_block else document.text

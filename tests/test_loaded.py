@@ -185,7 +185,8 @@ def test_the_whole_lexicon_push_is_for_short_loaded_paragraphs_only(model):
              "The council met on Tuesday.", "A huge thank you to:", "What happens next"]
     rows = model.loaded.features(texts)
     for i, p in enumerate(model.loaded.predict_proba(texts)):
-        assert model.loaded._shown_at_least(_row(rows, i), 0.5) == (round(float(p), 4) >= 0.5), (texts[i], p)
+        shown_loaded = model.loaded._decision(_row(rows, i)) >= model.loaded._decision_bound(0.5)
+        assert shown_loaded == (round(float(p), 4) >= 0.5), (texts[i], p)
 
 
 def test_a_paragraph_shown_below_the_highlight_floor_has_no_highlights(model):
