@@ -96,11 +96,11 @@ def pages_line(results) -> str:
 def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log) -> list[str]:
     fit_parts, dev_parts = split_parts(corpus, split)
     page_set = page_training_set(train_pages, lexicon)
-    draws = [composed_draw(fit_parts, corpus.headings, lexicon, seed) for seed in JUNK_DRAW_SEEDS]
+    draws = [composed_draw(fit_parts, lexicon, seed) for seed in JUNK_DRAW_SEEDS]
     junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
     log(f"{split}: fitted")
     dev_parsed, dev_labels = parse_composed(compose_documents(
-        dev_parts["paragraphs"], dev_parts["junk_blocks"], dev_parts["endings"], corpus.headings, DEV_DOCUMENTS,
+        dev_parts["paragraphs"], dev_parts["junk_blocks"], dev_parts["endings"], dev_parts["headings"], DEV_DOCUMENTS,
         seed=DEV_SEED))
     dev_probabilities = junk.many_probabilities([(d.paragraphs, d.source == "html") for d in dev_parsed])
     text_views = [split_text(page.document.text) for page in eval_pages]

@@ -124,16 +124,18 @@ def corpus_digest(files: list[Path]) -> str:
 
 
 def _composed_parts(corpus) -> dict:
+    """(train, held out) of each part composed documents are made of. The headings are split as the
+    paragraph model splits them (`heading_records`), so a held-out heading is in no training document."""
     return {name: corpus.split(records, key="group" if name == "paragraphs" else "id")
             for name, records in (("paragraphs", corpus.paragraphs), ("junk_blocks", corpus.junk_blocks),
-                                  ("endings", corpus.endings))}
+                                  ("endings", corpus.endings), ("headings", corpus.headings))}
 
 
 def composed_held_out_documents(corpus, parts: dict | None = None):
     """Documents composed only from held-out paragraphs, blocks and endings (seeded, so always the same)."""
     parts = parts or _composed_parts(corpus)
     return compose_documents(parts["paragraphs"][1], parts["junk_blocks"][1], parts["endings"][1],
-                             corpus.headings, JUNK_HELD_OUT_DOCUMENTS, seed=2)
+                             parts["headings"][1], JUNK_HELD_OUT_DOCUMENTS, seed=2)
 
 
 def composed_junk_sets(corpus):
@@ -142,14 +144,15 @@ def composed_junk_sets(corpus):
     lexicon = Lexicon.from_tsv(corpus.lexicon_path)
     parts = _composed_parts(corpus)
     training_parts = {name: split[0] for name, split in parts.items()}
-    draws = [composed_draw(training_parts, corpus.headings, lexicon, seed) for seed in JUNK_DRAW_SEEDS]
+    draws = [composed_draw(training_parts, lexicon, seed) for seed in JUNK_DRAW_SEEDS]
     return draws, composed_held_out_documents(corpus, parts)
 
 
-def composed_draw(parts: dict, headings, lexicon: Lexicon, seed: int, count: int = JUNK_TRAIN_DOCUMENTS):
-    """One draw of composed training documents from `parts` (paragraphs, junk_blocks, endings): (docs, labels, rows)."""
+def composed_draw(parts: dict, lexicon: Lexicon, seed: int, count: int = JUNK_TRAIN_DOCUMENTS):
+    """One draw of composed training documents from `parts` (paragraphs, junk_blocks, endings, headings):
+    (docs, labels, rows)."""
     parsed, labels = parse_composed(compose_documents(parts["paragraphs"], parts["junk_blocks"], parts["endings"],
-                                                      headings, count, seed=seed))
+                                                      parts["headings"], count, seed=seed))
     documents = [(d.paragraphs, d.source == "html") for d in parsed]
     return documents, labels, [cue_matrix(paragraphs, lexicon, is_html) for paragraphs, is_html in documents]
 

@@ -25,8 +25,11 @@ def test_evaluate_reports_present_corpora_and_names_missing_ones(model, tmp_path
     assert "missing" in report["corpora"]["ptc_loaded_language"]
     assert "missing" in report["corpora"]["wcxb_dev_articles"]
     assert report["authored_held_out"]["roc_auc"] > 0.9
+    flagged, headings = report["authored_held_out"]["headings_flagged"]
+    assert headings > 0 and 0 <= flagged <= headings
     markdown = render_markdown(report)
     assert "missing: skipped" in markdown and "| babe | 10 |" in markdown
+    assert f"{flagged} of {headings} held-out section headings" in markdown
 
 
 def test_calibration_error_and_operating_points():
