@@ -247,14 +247,24 @@ def _score_inputs(documents: list[dict], config: ScoringConfig) -> list:
 _REPORTED: set[str] = set()  # tracebacks already written to stderr by this process
 
 
+def tell(message: str, end: str = "\n") -> None:
+    """Write a diagnostic to stderr, if it can be written: a closed or broken stderr must not cost the
+    records their results (they go to stdout, and the exit code still tells of a failed record)."""
+    if sys.stderr is None:  # started with stderr closed; print(file=None) would write to stdout
+        return
+    try:
+        print(message, file=sys.stderr, end=end, flush=True)
+    except (OSError, ValueError):  # a broken pipe, a closed file
+        pass
+
+
 def _internal_error() -> InputError:
     """The error line for a record lurid failed on; its traceback goes to stderr, once per distinct one."""
     kind, error, _ = sys.exc_info()
     trace = traceback.format_exc()
     if trace not in _REPORTED:
         _REPORTED.add(trace)
-        print(f"score: internal error, please report it with the record that caused it:\n{trace}",
-              file=sys.stderr, end="")
+        tell(f"score: internal error, please report it with the record that caused it:\n{trace}", end="")
     return InputError("internal_error", f"lurid failed on this record ({kind.__name__}: {str(error)[:200]}); "
                       "this is a bug: the traceback is on stderr, please report it with the record")
 
@@ -595,8 +605,7 @@ def _pooled(stream, config: ScoringConfig, jobs: int):
         lines, broken = _outcome(*pending.popleft(), config)
         if broken and not reported:
             reported = True
-            print("score: a worker process died; the remaining records are scored in the main process, on one core",
-                  file=sys.stderr)
+            tell("score: a worker process died; the remaining records are scored in the main process, on one core")
         return lines
 
     try:
@@ -707,12 +716,18 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
                 failed = failed or any(error is not None for _, error in batch)
                 write_lines(stdout, [line for line, _ in batch])
                 if progress is not None:
-                    progress.update(len(batch))
+                    try:
+                        progress.update(len(batch))
+                    except OSError:  # the terminal went away: the results still go to stdout
+                        progress = None
     except StdoutGone:
         raise ReaderGone(EXIT_RECORD_ERRORS if failed else EXIT_OK) from None
     finally:
         if progress is not None:
-            progress.close()
+            try:
+                progress.close()
+            except OSError:
+                pass
     return EXIT_RECORD_ERRORS if failed else EXIT_OK
 
 

@@ -179,3 +179,39 @@ def test_internal_errors_are_failed_records_exit_1(monkeypatch, capsys):
                    stdout, io.StringIO())
     assert code == cli.EXIT_RECORD_ERRORS == 1  # the issue's contract has three codes: a failed record is 1
     assert [json.loads(line)["error"]["code"] for line in stdout.getvalue().splitlines()] == ["internal_error"] * 2
+
+
+class _BrokenStderr:
+    """A stderr whose reader has gone (`score 2>&1 | head`, a closed log pipe)."""
+
+    def write(self, text):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def isatty(self):
+        return False
+
+
+def test_a_broken_stderr_costs_no_record(monkeypatch):
+    """A traceback that cannot be written to stderr must not stop the run: every record still gets its line,
+    and the exit code still says that records failed (it was a quiet 0, with the rest of the input lost)."""
+    import io
+
+    def broken(model, documents, config=ScoringConfig()):
+        if any("trigger" in (d.get("text") or "") for d in documents):
+            raise RuntimeError("a bug, seen while stderr is broken")
+        return real(model, documents, config)
+
+    real = scoring.score_documents
+    monkeypatch.setattr(cli, "score_documents", broken)
+    monkeypatch.setattr(cli.sys, "stderr", _BrokenStderr())
+    monkeypatch.setenv("LURID_JOBS", "1")
+    stdout = io.StringIO()
+    records = b'{"id": 1, "text": "trigger"}\n{"id": 2, "text": "The council met."}\n'
+    code = cli.run(cli.parse_args(["--input-format", "jsonl"]), io.BytesIO(records), stdout, _BrokenStderr())
+    lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert code == cli.EXIT_RECORD_ERRORS
+    assert [line["id"] for line in lines] == [1, 2]
+    assert lines[0]["error"]["code"] == "internal_error" and "error" not in lines[1]
