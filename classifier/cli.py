@@ -786,6 +786,8 @@ def _silence_stdout() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.stderr is None:  # started with stderr closed (`2>&-`): diagnostics have nowhere to go
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
     args = parse_args(argv)
     if sys.stdout is None:
         print("score: standard output is closed: nowhere to write the results", file=sys.stderr)

@@ -505,3 +505,18 @@ def test_html_in_its_declared_charset_and_text_with_a_utf16_bom_are_read(tmp_pat
     escaped.write_bytes(b'<meta charset="unicode_escape"><p>Caf\xe9</p>')
     code, lines, _ = run_score(str(odd), str(escaped), str(latin))
     assert [line.get("error", {}).get("code") for line in lines] == ["invalid_encoding", "invalid_encoding", None]
+
+
+def test_score_runs_with_stderr_closed():
+    """`score 2>&-`: Python starts with sys.stderr None; score answered nothing and exited 1 (no message
+    could say why). Its results must still come, and a usage error must not reach stdout."""
+    record = json.dumps({"id": "calm", "text": "The council met on Tuesday."}).encode() + b"\n"
+    completed = subprocess.run([sys.executable, "-m", "classifier.cli", "--input-format", "jsonl"], input=record,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True, timeout=300,
+                               preexec_fn=lambda: os.close(2))
+    assert completed.returncode == 0
+    assert [json.loads(line)["id"] for line in completed.stdout.decode().splitlines()] == ["calm"]
+    usage = subprocess.run([sys.executable, "-m", "classifier.cli", "--threshold", "2"], input=b"",
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=300,
+                           preexec_fn=lambda: os.close(2))
+    assert usage.returncode == 2 and usage.stdout == b""
