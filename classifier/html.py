@@ -16,7 +16,7 @@ import lxml.etree
 import lxml.html
 
 from .maintext import MAX_ELEMENTS, extract_main_text, kept_shares
-from .text import Document, make_paragraph
+from .text import Document, make_paragraph, visible_length
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption dd details dialog div dl dt fieldset "
@@ -124,7 +124,7 @@ def parse_html(markup: str, strict: bool = False, main_text: bool = True) -> Doc
     def flush():
         nonlocal link_chars
         joined = " ".join("".join(pieces).split())
-        if joined:
+        if joined and visible_length(joined):  # a block of only zero-width or format characters shows nothing
             density = min(link_chars / max(len(joined), 1), 1.0)
             context = frozenset().union(*(cues for _, cues, _, _ in stack)) if stack else frozenset()
             blocks.append((joined, density, current_tag(), context, tuple(entry[3] for entry in stack)))

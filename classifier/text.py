@@ -52,6 +52,25 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85(?<![\xc2-\xf4
 # Not ASCII, but not part of a word either when they lead it (after one, U+00A0 may be mojibake: kept there).
 _LEADING_INVISIBLE = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
                      "\u202f\u205f\u3000\ufeff\u200b\u2060"
+# Format characters (Unicode category Cf): soft hyphens, zero-width spaces and joiners, byte-order marks,
+# direction marks, tag characters. They have no glyph, so for scoring they are not there: a soft hyphen
+# (`&shy;`, common on news sites) or a zero-width joiner inside a word must not hide the word from the
+# lexicon or TF-IDF ("Sho\u200dcking out\u200drage!" scored 0.01, against 1.0 without them), and a line of
+# nothing else is blank. Offsets still point at the text as sent: a word that had them maps back whole.
+_FORMAT_OTHER = (r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200c\u200e\u200f\u202a-\u202e"
+                 r"\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                 r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+FORMAT_CHARACTERS = re.compile(rf"[{_FORMAT_OTHER}\u200d]")
+# ... but a zero-width joiner between two symbols makes one emoji of them (🏃‍♀️): kept there.
+_FORMAT_BUT_JOINER = re.compile(rf"[{_FORMAT_OTHER}]")
+_JOINER_BY_A_LETTER = re.compile(r"(?<=\w)\u200d+|\u200d+(?=\w)")
+
+
+def drop_format_characters(word: str) -> str:
+    """`word` as it shows: without format characters (a zero-width joiner in an emoji stays)."""
+    return _JOINER_BY_A_LETTER.sub("", _FORMAT_BUT_JOINER.sub("", word))
+
+
 _RUN = re.compile(r"(?P<ascii>[!-~]++(?: [!-~]++(?![^ \t\r\n\x0b\x0c]))*+)(?![^ \t\r\n\x0b\x0c])"
                   r"|[^ \t\r\n\x0b\x0c]+")
 
@@ -137,7 +156,8 @@ def is_mojibake_repair(raw: str, fixed: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def fix_word(word: str) -> str:
-    """Repair one word's mojibake and odd characters with ftfy (ASCII is left alone)."""
+    """Repair one word's mojibake and odd characters with ftfy (ASCII is left alone), without its format
+    characters ("" if it had nothing else)."""
     if word.isascii():
         return word
     fixed = ftfy.fix_text(word)
@@ -149,7 +169,8 @@ def fix_word(word: str) -> str:
             fixed = ftfy.fix_text(fixed.encode("sloppy-windows-1252").decode("utf-8"))
         except UnicodeError:
             pass
-    return fixed
+    # after the repair: U+00AD is also the second byte of mojibake ("Ã\xad" for í, "â\xad\x90" for ⭐)
+    return drop_format_characters(fixed)
 
 
 def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) -> Paragraph:
@@ -158,28 +179,38 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
     segments: list[Segment] = []
     position = 0
     repaired = mojibake = False
+    invisible = []  # words made only of format characters: left out, unless nothing else is there
     for line_start, line_end in spans:
         for match in _RUN.finditer(text, line_start, line_end):
-            raw, raw_start = match.group(), match.start()
+            raw, raw_start, raw_end = match.group(), match.start(), match.end()
             if match.lastgroup == "ascii":
                 fixed = raw
             else:
                 # spaces that are not ASCII, a byte-order mark or a zero-width space before a word are not
-                # part of it: the paragraph (or a highlight) starts at the word
-                trimmed = raw.lstrip(_LEADING_INVISIBLE)
+                # part of it: the paragraph (or a highlight) starts at the word; nor are format characters
+                # after it (U+00A0 after a word may be mojibake, Ã\xa0 for à: kept there)
+                lead = len(raw) - len(raw.lstrip(_LEADING_INVISIBLE))
+                trimmed = _rstrip_format(raw[lead:])
                 if trimmed and trimmed != raw:
-                    raw_start += len(raw) - len(trimmed)
+                    raw_start += lead
+                    raw_end = raw_start + len(trimmed)
                     raw = trimmed
-                fixed = fix_word(raw)
-                fixed = " ".join(fixed.split()) or raw
+                if not visible_length(raw):  # only format characters (a lone joiner, a soft hyphen)
+                    invisible.append(Segment(0, len(raw), raw_start, raw_end))
+                    continue
+                fixed = " ".join(fix_word(raw).split()) or raw  # (if ftfy made it blank: as sent)
                 if fixed != raw:
                     repaired = True
-                    mojibake = mojibake or is_mojibake_repair(raw, fixed)
+                    mojibake = mojibake or is_mojibake_repair(drop_format_characters(raw), fixed)
             if parts:
                 position += 1
             parts.append(fixed)
-            segments.append(Segment(position, position + len(fixed), raw_start, match.end()))
+            segments.append(Segment(position, position + len(fixed), raw_start, raw_end))
             position += len(fixed)
+    if not segments and invisible:  # a paragraph of nothing else (callers give such lines as blank)
+        first = invisible[0]
+        parts.append(text[first.raw_start:first.raw_end])
+        segments.append(first)
     return Paragraph(
         index=index,
         start=segments[0].raw_start,
@@ -203,8 +234,20 @@ def split_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _visible_length(text: str, span: tuple[int, int]) -> int:
-    return len(text[span[0] : span[1]].strip())
+def _rstrip_format(word: str) -> str:
+    """`word` without the format characters it ends with, except U+00AD (mojibake: "aquÃ\xad" is aquí)."""
+    end = len(word)
+    while end and word[end - 1] != "\u00ad" and FORMAT_CHARACTERS.match(word, end - 1):
+        end -= 1
+    return word[:end]
+
+
+def visible_length(text: str, span: tuple[int, int] = (0, None)) -> int:
+    """Characters of a line that show: without surrounding whitespace or any format character."""
+    line = text[span[0] : span[1]].strip()
+    if line.isascii():
+        return len(line)
+    return len(FORMAT_CHARACTERS.sub("", line).strip())
 
 
 def wrap_width(text: str, lines: list[tuple[int, int]],
@@ -212,7 +255,7 @@ def wrap_width(text: str, lines: list[tuple[int, int]],
                slack: int = WRAP_SLACK_DEFAULT,
                min_full_share: float = WRAP_MIN_FULL_SHARE_DEFAULT) -> int | None:
     """The width a hard-wrapped document was wrapped at, or None if it is not wrapped."""
-    lengths = sorted(n for n in (_visible_length(text, s) for s in lines) if n)
+    lengths = sorted(n for n in (visible_length(text, s) for s in lines) if n)
     if len(lengths) < 3:
         return None
     width = lengths[int(0.9 * (len(lengths) - 1))]
@@ -221,7 +264,7 @@ def wrap_width(text: str, lines: list[tuple[int, int]],
     # wrapped text has (almost) no line far past its width
     if sum(n > width + slack for n in lengths) > MAX_OVERLONG_SHARE_DEFAULT * len(lengths):
         return None
-    full = [text[a:b].strip() for a, b in lines if _visible_length(text, (a, b)) >= width - slack]
+    full = [text[a:b].strip() for a, b in lines if visible_length(text, (a, b)) >= width - slack]
     if len(full) < 3 or len(full) / len(lengths) < min_full_share:
         return None
     # Wrapping breaks lines mid-sentence; short paragraphs one per line end
@@ -265,7 +308,7 @@ def split_text(text: str) -> Document:
             current.clear()
 
     for i, span in enumerate(lines):
-        length = _visible_length(text, span)
+        length = visible_length(text, span)
         if length == 0:
             flush()
             continue

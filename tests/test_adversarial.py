@@ -385,3 +385,14 @@ def test_split_text_handles_every_line_break_and_offsets_match():
     text = "a\r\nb\rc\u2028d\u2029e\x0bf\x0cg\x85h\nÃ\x85i"
     paragraphs = split_text(text).paragraphs
     assert [text[p.start:p.end] for p in paragraphs] == ["a", "b", "c", "d", "e", "f", "g", "h", "Ã\x85i"]
+
+
+def test_zero_width_characters_and_soft_hyphens_do_not_hide_loaded_words(model):
+    """Evasion by invisible characters: "Sho\\u200dcking" scored 0.01 where "Shocking" scores 1.0."""
+    plain = "Shocking outrage as council slams shameless, catastrophic plan!"
+    hidden = ("Sho\u200dcking out\u200brage as council sla\u2060ms shame\u00adless, cata\u00adstrophic plan!")
+    expected = score_document(model, text=plain).paragraphs[0].sensationalism
+    result = score_document(model, text=hidden)
+    assert expected > 0.9 and result.paragraphs[0].sensationalism == expected
+    marked = {hidden[h.start:h.end].strip(",!") for h in result.paragraphs[0].highlights}
+    assert "shame\u00adless" in marked and "Sho\u200dcking" in marked

@@ -44,3 +44,10 @@ def test_text_after_comments_xml_declarations_and_deep_nesting_is_kept():
     assert parse_html("<p>Police said<!-- ad --> the suspect fled.</p>").text == "Police said the suspect fled."
     assert parse_html('<?xml version="1.0" encoding="utf-8"?><p>Hello there</p>').text == "Hello there"
     assert parse_html("<div>" * 300 + "deep text").text == "deep text"
+
+
+def test_format_characters_in_html_blocks():
+    from classifier.html import parse_html
+
+    document = parse_html("<p>Council slams shame&shy;less plan</p><p>&#8203;</p><div>\u200e</div><p>Calm.</p>")
+    assert [p.text for p in document.paragraphs] == ["Council slams shameless plan", "Calm."]

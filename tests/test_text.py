@@ -110,3 +110,33 @@ def test_a_paragraph_starts_at_its_word_not_at_unicode_spaces_or_a_bom_before_it
         assert text[paragraph.start:paragraph.end] == first == paragraph.text
     # after a letter, U+00A0 may be half of a mojibake pair ("Ã\xa0" is "à"): it stays with its word
     assert split_text("Voil\u00c3\u00a0 tout.").paragraphs[0].text == "Voilà tout."
+
+
+def test_format_characters_inside_words_do_not_hide_them_from_scoring():
+    """A zero-width joiner or a soft hyphen (`&shy;`) has no glyph: the word is scored as it shows,
+    and its span is still the word as sent."""
+    sent = "Sho\u200dcking out\u200drage as council slams shame\u00adless plan"
+    (paragraph,) = split_text(sent).paragraphs
+    assert paragraph.text == "Shocking outrage as council slams shameless plan"
+    assert (paragraph.start, paragraph.end) == (0, len(sent))
+    start, end = paragraph.to_source_span(0, len("Shocking"))
+    assert sent[start:end] == "Sho\u200dcking"
+    start, end = paragraph.to_source_span(paragraph.text.index("shameless"), len(paragraph.text) - len(" plan"))
+    assert sent[start:end] == "shame\u00adless"
+    assert not paragraph.mojibake
+
+
+def test_a_line_of_format_characters_only_is_blank():
+    sent = "First paragraph.\n\u200b\nSecond \u200d paragraph.\u200e\n\ufeff\u2060\n"
+    assert [p.text for p in split_text(sent).paragraphs] == ["First paragraph.", "Second paragraph."]
+    assert split_text("\ufeff").paragraphs == ()
+    second = split_text(sent).paragraphs[1]
+    assert sent[second.start:second.end] == "Second \u200d paragraph."  # ends at the word, not the mark
+
+
+def test_soft_hyphen_in_mojibake_is_still_repaired_and_emoji_joiners_stay():
+    """U+00AD is also the second byte of mojibake: "Ã\\xad" is í, "â\\xad\\x90" is ⭐. It is removed only
+    after the repair; a zero-width joiner between two symbols is part of one emoji."""
+    assert [p.text for p in split_text("â\xad\x90 Top picks aquÃ\xad").paragraphs] == ["⭐ Top picks aquí"]
+    (family,) = split_text("👨\u200d👩\u200d👧 family day").paragraphs
+    assert family.text == "👨\u200d👩\u200d👧 family day" and not family.repaired
