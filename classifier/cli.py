@@ -38,6 +38,7 @@ import sys
 import traceback
 from collections import deque
 from contextlib import contextmanager, nullcontext
+from typing import NamedTuple
 
 from . import __version__
 from .feeds import item_error, item_line, parse_feed
@@ -88,8 +89,16 @@ _PAGE_CHARSETS = frozenset(
     "iso8859_5 iso8859_6 iso8859_7 iso8859_8 iso8859_9 iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 koi8_r "
     "koi8_u mac_roman mac_cyrillic cp866 cp874 shift_jis euc_jp iso2022_jp gbk gb2312 gb18030 big5 euc_kr "
     "utf_16_le utf_16_be".split())
+# Labels the Encoding standard reads as another charset, as browsers do: a page that declares Latin-1 or
+# ASCII is read as windows-1252 ("\x93Shocking\x94" is “Shocking”, not two C1 control characters).
+_WHATWG_READS_AS = {"iso8859_1": "cp1252", "ascii": "cp1252", "iso8859_9": "cp1254", "iso8859_11": "cp874",
+                    "tis_620": "cp874"}
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+# The largest --max-chars: a billion characters (up to 4 GB of UTF-8) is past any one document.
+MAX_CHARS_CEILING = 10**9
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -118,8 +127,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--threshold must be between 0 and 1, got {args.threshold}")
     if args.threshold is not None:
         args.threshold += 0.0  # -0 is 0
-    if args.max_chars < 1:
-        parser.error(f"--max-chars must be at least 1, got {args.max_chars}")
+    if not 1 <= args.max_chars <= MAX_CHARS_CEILING:
+        parser.error(f"--max-chars must be between 1 and {MAX_CHARS_CEILING:,}, got {args.max_chars}")
     if args.max_paragraphs < 1:
         parser.error(f"--max-paragraphs must be at least 1, got {args.max_paragraphs}")
     if not args.time_budget > 0:  # also refuses nan
@@ -331,24 +340,33 @@ def read_head(stream, sniffing: bool) -> bytes:
     return head
 
 
+class ReadFailed(NamedTuple):
+    """What `chunks_of` (and then `lines_of`) yields when reading the stream failed part-way (a connection
+    reset, EIO on a failing disk); nothing more is read from that stream."""
+
+    reason: str
+
+
 def chunks_of(stream, head: bytes):
-    """The stream's bytes as they arrive, `head` first, with STALLED before each wait for more."""
+    """The stream's bytes as they arrive, `head` first, with STALLED before each wait for more, and a
+    ReadFailed last if a read failed."""
     if head:
         yield head
-    read = getattr(stream, "read1", None)
-    if read is None:
-        yield from iter(lambda: stream.read(1 << 16), b"")
-        return
+    read = getattr(stream, "read1", None) or stream.read
     try:
-        descriptor = stream.fileno()
+        descriptor = stream.fileno() if hasattr(stream, "read1") else None
     except (OSError, ValueError):  # in memory: it never waits
         descriptor = None
     while True:
-        # read1 empties the reader's own buffer, so the descriptor alone says whether a read would wait; a
-        # writer between two writes is not a pause (a fast one leaves the pipe empty for microseconds)
-        if descriptor is not None and not select.select([descriptor], [], [], PAUSE_SECONDS)[0]:
-            yield STALLED
-        chunk = read(1 << 16)
+        try:
+            # read1 empties the reader's own buffer, so the descriptor alone says whether a read would wait; a
+            # writer between two writes is not a pause (a fast one leaves the pipe empty for microseconds)
+            if descriptor is not None and not select.select([descriptor], [], [], PAUSE_SECONDS)[0]:
+                yield STALLED
+            chunk = read(1 << 16)
+        except OSError as error:
+            yield ReadFailed(error.strerror or str(error))
+            return
         if not chunk:
             return
         yield chunk
@@ -371,9 +389,11 @@ def lines_of(chunks, limit: int | None = None):
     size = 0
     skipping = False  # inside a line already reported as too long
     for chunk in chunks:
-        if chunk is STALLED:
-            yield STALLED
-            continue
+        if chunk is STALLED or isinstance(chunk, ReadFailed):
+            yield chunk  # (after a failed read, the unfinished line is lost with the rest of the stream)
+            if chunk is STALLED:
+                continue
+            return
         start = 0
         if skipping:
             newline = chunk.find(b"\n")
@@ -402,6 +422,10 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
         if raw is STALLED:
             yield STALLED
             continue
+        if isinstance(raw, ReadFailed):
+            yield error_record(None, "unreadable", f"{source}: reading failed after line {number} ({raw.reason}); "
+                               "the rest of it was not read")
+            return
         number += 1
         where = f"{source}:{number}"
         if isinstance(raw, LineTooLong):
@@ -409,7 +433,7 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
                                f"of {max_chars} characters can take (--max-chars); it was skipped")
             continue
         try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            line = raw.decode("utf-8-sig")  # a BOM on a later line too: files joined by `cat`
         except UnicodeDecodeError as error:
             yield error_record(None, "invalid_encoding", f"{where}: not UTF-8 ({error.reason} at byte {error.start})")
             continue
@@ -456,9 +480,11 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
                                 f"{error.start}); save it as UTF-8, or for HTML declare its <meta charset>")
         charset = declared.group(1).decode("ascii")
         try:
-            if codecs.lookup(charset).name.replace("-", "_") not in _PAGE_CHARSETS:
+            codec = codecs.lookup(charset).name.replace("-", "_")
+            codec = _WHATWG_READS_AS.get(codec, codec)
+            if codec not in _PAGE_CHARSETS:
                 raise LookupError(f"{charset!r} is not a charset for web pages")
-            content = data.decode(charset)
+            content = data.decode(codec)
         except (LookupError, UnicodeError) as error:
             return error_record(name, "invalid_encoding", f"{name}: not UTF-8, and not the {charset} its "
                                 f"<meta> declares ({error}); save it as UTF-8")
@@ -495,8 +521,13 @@ def display_name(path: str) -> str:
 
 def input_records(paths: list[str], input_format: str, stdin, max_chars: int = MAX_CHARS_DEFAULT):
     """Every input record in order, from files or stdin; no more than a document's limit is read into memory."""
+    stdin_read = False
     for path in paths or ["-"]:
         name = "-" if path == "-" else display_name(path)
+        if path == "-" and stdin_read:
+            yield error_record(path, "unreadable", "standard input (-) was already read: name it once")
+            continue
+        stdin_read = stdin_read or path == "-"
         if path == "-" and stdin is None:
             yield error_record(path, "unreadable", "standard input is closed")
             continue
@@ -517,7 +548,11 @@ def input_records(paths: list[str], input_format: str, stdin, max_chars: int = M
                 continue
             # a UTF-8 character is at most 4 bytes: past that, the document is surely over the limit
             limit = MAX_FEED_BYTES if kind == "feed" else 4 * max_chars
-            data = head + stream.read(limit + 1 - len(head)) if len(head) <= limit else head
+            try:
+                data = head + stream.read(limit + 1 - len(head)) if len(head) <= limit else head
+            except OSError as error:
+                yield error_record(name, "unreadable", f"{name}: reading failed ({error.strerror or error})")
+                continue
             if len(data) > limit:
                 yield error_record(name, "too_large", f"{name}: over {limit} bytes, more than "
                                    + ("a feed file may have: split it into smaller files" if kind == "feed"

@@ -520,3 +520,58 @@ def test_score_runs_with_stderr_closed():
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=300,
                            preexec_fn=lambda: os.close(2))
     assert usage.returncode == 2 and usage.stdout == b""
+
+
+class _ResetAfter:
+    """A stream (a socket, a failing disk) whose reads fail once `chunks` have been read."""
+
+    def __init__(self, chunks):
+        self.chunks = list(chunks)
+
+    def read1(self, size=-1):
+        if not self.chunks:
+            raise ConnectionResetError(104, "Connection reset by peer")
+        return self.chunks.pop(0)
+
+    read = read1
+
+    def fileno(self):
+        raise OSError("not a real file")
+
+
+def test_a_read_that_fails_part_way_costs_only_the_rest_of_that_input(tmp_path):
+    """A reset connection or EIO after the first reads crashed the whole run (traceback, exit 1, the
+    records not yet written lost, the next PATH never read): now it is an error line, and score goes on."""
+    from classifier.cli import input_records
+
+    good = "".join(json.dumps({"id": f"s{i}", "text": "The council met."}) + "\n" for i in range(3))
+    stdin = _ResetAfter([good.encode(), b'{"id": "s3", "te'])
+    later = tmp_path / "later.jsonl"
+    later.write_text(json.dumps({"id": "f0", "text": "The vote was close."}) + "\n")
+    records = [r for r in input_records(["-", str(later)], "jsonl", stdin) if r is not cli.STALLED]
+    ids = [r.get("_input", {}).get("id") or r.get("_error", {}).get("id") for r in records]
+    errors = [r for r in records if "_input" not in r]
+    assert [r["_input"]["id"] for r in records if "_input" in r] == ["s0", "s1", "s2", "f0"], ids
+    assert len(errors) == 1 and "reading failed after line 3" in json.dumps(errors[0])
+    text_stream = _ResetAfter([b"A first line of text.\n"])
+    (record,) = input_records(["-"], "text", text_stream)
+    assert "unreadable" in json.dumps(record) and "reading failed" in json.dumps(record)
+
+
+def test_input_edges_score_explains(tmp_path):
+    """'-' named twice; a BOM at the start of a later line (files joined with cat); an absurd --max-chars;
+    a page declaring Latin-1 or ASCII is read as browsers read it, windows-1252."""
+    code, lines, _ = run_score("--input-format", "text", "-", "-", stdin=b"The council met.")
+    assert code == 1 and lines[0]["id"] == "-" and "error" not in lines[0]
+    assert lines[1]["error"]["code"] == "unreadable" and "already read" in lines[1]["error"]["message"]
+    joined = b'{"id": 1, "text": "a"}\n\xef\xbb\xbf{"id": 2, "text": "b"}\n'
+    code, lines, _ = run_score("--input-format", "jsonl", stdin=joined)
+    assert code == 0 and [line["id"] for line in lines] == [1, 2]
+    code, lines, stderr = run_score("--max-chars", str(3 * 10**18), "-", stdin=b"x")
+    assert code == 2 and lines == [] and "--max-chars must be between" in stderr
+    page = tmp_path / "latin.html"
+    page.write_bytes(b'<meta charset="iso-8859-1"><p>\x93Shocking\x94 rise\x85 \x80100</p>')
+    ascii_page = tmp_path / "ascii.html"
+    ascii_page.write_bytes(b'<meta charset="us-ascii"><p>It\x92s fine</p>')
+    code, lines, _ = run_score(str(page), str(ascii_page))
+    assert code == 0 and lines[0]["text"] == "“Shocking” rise… €100" and lines[1]["text"] == "It’s fine"
