@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, current_app, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
 from classifier.card import MODEL_NAME, model_card
 from classifier.feeds import item_error, item_line, parse_feed
@@ -57,11 +57,17 @@ def read_body(limit: int) -> bytes:
         data = request.get_data(cache=False)
         if len(data) >= limit and request.stream.read(1):
             raise RequestEntityTooLarge()
+    except ClientDisconnected:  # an HTTPException too, but the client's: its body ended early
+        raise ApiError(400, "invalid_body", "the request body ended before it was complete (its chunked "
+                       "encoding or its Content-Length promised more): send it whole") from None
     except HTTPException:
         raise
     except Exception as error:  # the server's chunked decoder raises its own types
         raise ApiError(400, "invalid_body", f"the request body could not be read ({type(error).__name__}): "
                        "send it with a Content-Length or as valid chunked encoding") from None
+    if request.content_length is not None and len(data) < request.content_length:
+        raise ApiError(400, "invalid_body", f"the request body has {len(data)} bytes, fewer than the "
+                       f"{request.content_length} its Content-Length declares: send it whole")
     return data
 
 

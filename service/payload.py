@@ -147,7 +147,7 @@ def parse_options(options) -> tuple[ScoringConfig, bool]:
     if offsets not in OFFSET_UNITS:
         raise ApiError(400, "invalid_field",
                        f"options.offsets must be \"codepoint\" or \"utf16\", got {json.dumps(offsets)[:40]}")
-    threshold = None if threshold is None else float(threshold)
+    threshold = None if threshold is None else float(threshold) + 0.0  # -0 is 0, as in the CLI
     return ScoringConfig(threshold=threshold, **flags), offsets == "utf16"
 
 

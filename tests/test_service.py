@@ -88,6 +88,8 @@ def test_results_are_exactly_the_cli_lines(client):
 def test_options(client):
     (low,) = score(client, {"text": NEUTRAL, "options": {"threshold": 0.0}}).get_json()["results"]
     assert low["threshold"] == 0.0 and low["flagged"] is True
+    negative_zero = score(client, {"text": NEUTRAL, "options": {"threshold": -0.0}}).get_data(as_text=True)
+    assert '"threshold":0.0' in negative_zero and "-0.0" not in negative_zero  # as the CLI echoes it
     (plain,) = score(client, {"text": LOADED, "options": {"highlights": False}}).get_json()["results"]
     assert all(p["highlights"] == [] for p in plain["paragraphs"])
     (default,) = score(client, {"text": LOADED}).get_json()["results"]

@@ -45,14 +45,18 @@ def request(url: str, data: bytes | None = None, method: str | None = None, **he
         return error.code, error.headers, error.read()
 
 
-def chunked_post(base: str, chunks: bytes) -> tuple[int, str]:
-    """POST an already chunk-encoded body to /v1/score over a raw socket: (status, error code)."""
+def chunked_post(base: str, chunks: bytes, framing: str = "Transfer-Encoding: chunked",
+                 half_close: bool = False) -> tuple[int, str]:
+    """POST an already chunk-encoded body (or, with another `framing` header, any body) to /v1/score over a
+    raw socket, then maybe stop sending (a client whose body ends early): (status, error code)."""
     host, port = base.removeprefix("http://").split(":")
     head = (f"POST /v1/score HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+            f"{framing}\r\nConnection: close\r\n\r\n").encode()
     with socket.create_connection((host, int(port)), timeout=60) as connection:
         try:
             connection.sendall(head + chunks)
+            if half_close:
+                connection.shutdown(socket.SHUT_WR)
         except OSError:  # the server may answer and close before reading everything
             pass
         reply = b""
@@ -116,6 +120,11 @@ def test_gunicorn_serves_scores_answers_preflight_and_errors_then_stops_cleanly(
 
     # chunked bodies have no Content-Length: a malformed one is a 400, an oversized one a 413, both JSON
     assert chunked_post(base, b"ZZ\r\n{}\r\n0\r\n\r\n")[:2] == (400, "invalid_body")
+    # a body that ends before its chunk or its Content-Length is complete: invalid_body too (it was a generic
+    # http_error, and a short Content-Length body was scored)
+    assert chunked_post(base, b'10\r\n{"text": "ab', half_close=True) == (400, "invalid_body")
+    assert chunked_post(base, b'{"text": "The council met."}', framing="Content-Length: 200",
+                        half_close=True) == (400, "invalid_body")
     oversized = b'{"text": "Shocking!"' + b" " * (2 << 20) + b"}"
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part)
                       for part in (oversized[i:i + 65536] for i in range(0, len(oversized), 65536)))
