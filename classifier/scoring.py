@@ -135,6 +135,14 @@ RESULT_FIELDS = frozenset({"id", "sensationalism", "flagged", "threshold", "para
                            "model", "text", "clean_text", "error"})
 
 
+def bounded_int(text: str) -> int:
+    """A JSON integer; one too long for Python to read (over 4,300 digits) is refused in JSON's words,
+    not Python's ("use sys.set_int_max_str_digits()")."""
+    if len(text) > 4300:
+        raise ValueError(f"a number of {len(text)} digits is too long to read")
+    return int(text)
+
+
 def unique_keys(pairs: list[tuple[str, object]]) -> dict:
     """A JSON object's pairs as a dict, refusing a key sent twice (json.loads' `object_pairs_hook`).
 

@@ -215,3 +215,19 @@ def test_a_broken_stderr_costs_no_record(monkeypatch):
     assert code == cli.EXIT_RECORD_ERRORS
     assert [line["id"] for line in lines] == [1, 2]
     assert lines[0]["error"]["code"] == "internal_error" and "error" not in lines[1]
+
+
+def test_a_number_too_long_to_read_is_refused_in_json_terms():
+    """Python refuses integers over 4,300 digits with advice about its own settings; the client is told
+    about the number instead (CLI and service read JSON with the same hook)."""
+    from service.errors import ApiError
+    from service.payload import parse_json_body
+
+    record = '{"id": ' + "9" * 5000 + ', "text": "a"}'
+    (line,) = list(cli.jsonl_records([record.encode() + b"\n"], "-"))
+    assert line["error"]["code"] == "invalid_json" and "5000 digits" in line["error"]["message"]
+    assert "sys." not in line["error"]["message"]
+    with pytest.raises(ApiError) as refused:
+        parse_json_body(record.encode())
+    assert refused.value.code == "invalid_json" and "5000 digits" in refused.value.message
+    assert "sys." not in refused.value.message
