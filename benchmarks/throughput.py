@@ -120,7 +120,7 @@ def main(argv=None) -> int:
         f"{len(texts)} article-length documents ({words / len(texts):.0f} words, "
         f"{len(paragraphs) / len(texts):.1f} paragraphs each on average; {megabytes:.2f} MB of JSONL), "
         f"model {model.version}, Python {platform.python_version()}, {cores} cores, {args.rounds} rounds. "
-        f"Written by `python benchmarks/throughput.py`.",
+        f"Written by `python benchmarks/throughput.py --documents {args.documents} --rounds {args.rounds}`.",
         "",
         "Each end-to-end run is compared with a floor measured just before it, from cold feature caches and "
         "under the garbage-collector settings `score` uses. Seconds are medians of the times; the ratio is the "
