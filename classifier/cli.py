@@ -442,8 +442,8 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
             continue
         try:
             # without its newline, so that an error's "line 1 column N" is the record's own
-            fields = json.loads(line.rstrip("\r\n"), parse_constant=_reject_constant, parse_float=_finite_float, parse_int=bounded_int,
-                                object_pairs_hook=unique_keys)
+            fields = json.loads(line.rstrip("\r\n"), parse_constant=_reject_constant, parse_float=_finite_float,
+                                parse_int=bounded_int, object_pairs_hook=unique_keys)
         except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
             yield error_record(None, "invalid_json", f"{where}: {error}")
             continue

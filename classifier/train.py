@@ -132,7 +132,7 @@ def _composed_parts(corpus) -> dict:
 
 
 def composed_held_out_documents(corpus, parts: dict | None = None):
-    """Documents composed only from held-out paragraphs, blocks and endings (seeded, so always the same)."""
+    """Documents composed only from held-out paragraphs, blocks, endings and headings (seeded: always the same)."""
     parts = parts or _composed_parts(corpus)
     return compose_documents(parts["paragraphs"][1], parts["junk_blocks"][1], parts["endings"][1],
                              parts["headings"][1], JUNK_HELD_OUT_DOCUMENTS, seed=2)

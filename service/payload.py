@@ -44,7 +44,8 @@ def parse_json_body(data: bytes):
     if not data.strip():
         raise ApiError(400, "invalid_json", "the body is empty: send one JSON object")
     try:
-        return json.loads(data, parse_constant=_reject_constant, parse_int=bounded_int, object_pairs_hook=unique_keys)
+        return json.loads(data, parse_constant=_reject_constant, parse_int=bounded_int,
+                          object_pairs_hook=unique_keys)
     except RecursionError:
         raise ApiError(400, "invalid_json", "the body is not valid JSON: it nests too deeply") from None
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
