@@ -372,6 +372,23 @@ def chunks_of(stream, head: bytes):
         yield chunk
 
 
+def as_utf8(chunks, head: bytes):
+    """The chunks as UTF-8: JSONL saved as UTF-16 or UTF-32 with a byte-order mark (Windows PowerShell's
+    `>` writes UTF-16) is re-encoded as it streams, so its lines split and decode like any other; text that
+    is not valid in its encoding becomes U+FFFD. UTF-8 (with or without a BOM) passes through untouched."""
+    encoding = next((encoding for bom, encoding in _BOMS if head.startswith(bom)), "utf-8")
+    if encoding == "utf-8":
+        yield from chunks
+        return
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    for chunk in chunks:
+        if chunk is STALLED or isinstance(chunk, ReadFailed):
+            yield chunk
+        else:
+            yield decoder.decode(chunk).encode("utf-8", "surrogatepass")
+    yield decoder.decode(b"", final=True).encode("utf-8", "surrogatepass")
+
+
 class LineTooLong(bytes):
     """What `lines_of` yields in place of a line over its limit: the line's first bytes (the rest is dropped)."""
 
@@ -544,7 +561,8 @@ def input_records(paths: list[str], input_format: str, stdin, max_chars: int = M
                 continue
             kind = sniff_format(name, head) if input_format == "auto" else input_format
             if kind == "jsonl":
-                yield from jsonl_records(lines_of(chunks_of(stream, head), line_limit(max_chars)), name, max_chars)
+                chunks = as_utf8(chunks_of(stream, head), head)
+                yield from jsonl_records(lines_of(chunks, line_limit(max_chars)), name, max_chars)
                 continue
             # a UTF-8 character is at most 4 bytes: past that, the document is surely over the limit
             limit = MAX_FEED_BYTES if kind == "feed" else 4 * max_chars

@@ -575,3 +575,15 @@ def test_input_edges_score_explains(tmp_path):
     ascii_page.write_bytes(b'<meta charset="us-ascii"><p>It\x92s fine</p>')
     code, lines, _ = run_score(str(page), str(ascii_page))
     assert code == 0 and lines[0]["text"] == "“Shocking” rise… €100" and lines[1]["text"] == "It’s fine"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-be"])
+def test_jsonl_with_a_utf16_or_utf32_byte_order_mark_is_read(encoding):
+    """PowerShell's `>` writes UTF-16 with a BOM: its records were invalid_encoding and invalid_json lines."""
+    records = '{"id": 1, "text": "Shocking outrage!"}\r\n{"id": 2, "text": "The café reopened. 😀"}\r\n'
+    data = records.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    code, lines, _ = run_score("--input-format", "jsonl", stdin=data)
+    assert code == 0 and [line["id"] for line in lines] == [1, 2]
+    assert lines[0]["flagged"] and "error" not in lines[1]
