@@ -40,6 +40,8 @@ from collections import deque
 from contextlib import contextmanager, nullcontext
 from typing import NamedTuple
 
+import ftfy.bad_codecs  # noqa: F401  registers the "sloppy" codecs a <meta charset> may need
+
 from . import __version__
 from .feeds import item_error, item_line, parse_feed
 from .model import ModelError, default_model
@@ -90,9 +92,12 @@ _PAGE_CHARSETS = frozenset(
     "koi8_u mac_roman mac_cyrillic cp866 cp874 shift_jis euc_jp iso2022_jp gbk gb2312 gb18030 big5 euc_kr "
     "utf_16_le utf_16_be".split())
 # Labels the Encoding standard reads as another charset, as browsers do: a page that declares Latin-1 or
-# ASCII is read as windows-1252 ("\x93Shocking\x94" is “Shocking”, not two C1 control characters).
-_WHATWG_READS_AS = {"iso8859_1": "cp1252", "ascii": "cp1252", "iso8859_9": "cp1254", "iso8859_11": "cp874",
-                    "tis_620": "cp874"}
+# ASCII is read as windows-1252 ("\x93Shocking\x94" is “Shocking”, not two C1 control characters), and
+# windows-1252 as the standard defines it, where the five bytes Python's cp1252 leaves out (0x81, 0x8D,
+# 0x8F, 0x90, 0x9D) are U+0081... (ftfy's "sloppy" codecs): every byte decodes, as in a browser.
+_WHATWG_READS_AS = {"iso8859_1": "sloppy-windows-1252", "ascii": "sloppy-windows-1252",
+                    "cp1252": "sloppy-windows-1252", "iso8859_9": "sloppy-windows-1254",
+                    "cp1254": "sloppy-windows-1254", "iso8859_11": "cp874", "tis_620": "cp874"}
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -256,13 +261,14 @@ def _score_inputs(documents: list[dict], config: ScoringConfig) -> list:
 _REPORTED: set[str] = set()  # tracebacks already written to stderr by this process
 
 
-def tell(message: str, end: str = "\n") -> None:
-    """Write a diagnostic to stderr, if it can be written: a closed or broken stderr must not cost the
-    records their results (they go to stdout, and the exit code still tells of a failed record)."""
-    if sys.stderr is None:  # started with stderr closed; print(file=None) would write to stdout
+def tell(message: str, end: str = "\n", stream=None) -> None:
+    """Write a diagnostic to stderr (or `stream`), if it can be written: a closed or broken stderr must not
+    cost the records their results (they go to stdout), nor change the exit code."""
+    stream = sys.stderr if stream is None else stream
+    if stream is None:  # started with stderr closed; print(file=None) would write to stdout
         return
     try:
-        print(message, file=sys.stderr, end=end, flush=True)
+        print(message, file=stream, end=end, flush=True)
     except (OSError, ValueError):  # a broken pipe, a closed file
         pass
 
@@ -377,7 +383,8 @@ def as_utf8(chunks, head: bytes):
     `>` writes UTF-16) is re-encoded as it streams, so its lines split and decode like any other; text that
     is not valid in its encoding becomes U+FFFD. UTF-8 (with or without a BOM) passes through untouched."""
     encoding = next((encoding for bom, encoding in _BOMS if head.startswith(bom)), "utf-8")
-    if encoding == "utf-8":
+    start = head.decode(encoding, "replace").lstrip("\ufeff \t\r\n")[:64] if encoding != "utf-8" else ""
+    if not start.startswith("{") or "\ufffd" in start:  # UTF-8, or bytes that only begin like a BOM
         yield from chunks
         return
     decoder = codecs.getincrementaldecoder(encoding)("replace")
@@ -498,10 +505,9 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
         charset = declared.group(1).decode("ascii")
         try:
             codec = codecs.lookup(charset).name.replace("-", "_")
-            codec = _WHATWG_READS_AS.get(codec, codec)
-            if codec not in _PAGE_CHARSETS:
+            if codec not in _PAGE_CHARSETS and codec not in _WHATWG_READS_AS:
                 raise LookupError(f"{charset!r} is not a charset for web pages")
-            content = data.decode(codec)
+            content = data.decode(_WHATWG_READS_AS.get(codec, codec))
         except (LookupError, UnicodeError) as error:
             return error_record(name, "invalid_encoding", f"{name}: not UTF-8, and not the {charset} its "
                                 f"<meta> declares ({error}); save it as UTF-8")
@@ -745,14 +751,14 @@ def run(args: argparse.Namespace, stdin, stdout, stderr) -> int:
     try:
         model = default_model()
     except ModelError as error:
-        print(f"score: {error}", file=stderr)
+        tell(f"score: {error}", stream=stderr)
         return EXIT_USAGE
     config = ScoringConfig(threshold=args.threshold, clean=args.clean, max_chars=args.max_chars,
                            max_paragraphs=args.max_paragraphs, time_budget=args.time_budget)
     try:
         jobs = max(int(os.environ.get("LURID_JOBS") or os.cpu_count() or 1), 1)
     except ValueError:
-        print(f"score: LURID_JOBS must be a whole number, got {os.environ['LURID_JOBS']!r}", file=stderr)
+        tell(f"score: LURID_JOBS must be a whole number, got {os.environ['LURID_JOBS']!r}", stream=stderr)
         return EXIT_USAGE
     progress = None
     if stderr.isatty():
@@ -843,7 +849,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")
     args = parse_args(argv)
     if sys.stdout is None:
-        print("score: standard output is closed: nowhere to write the results", file=sys.stderr)
+        tell("score: standard output is closed: nowhere to write the results")
         return EXIT_USAGE
     try:
         return run(args, sys.stdin.buffer if sys.stdin is not None else None, sys.stdout, sys.stderr)
@@ -855,7 +861,7 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except OutputError as error:
-        print(f"score: cannot write the results to standard output: {error}", file=sys.stderr)
+        tell(f"score: cannot write the results to standard output: {error}")
         _silence_stdout()
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -138,8 +138,9 @@ RESULT_FIELDS = frozenset({"id", "sensationalism", "flagged", "threshold", "para
 def bounded_int(text: str) -> int:
     """A JSON integer; one too long for Python to read (over 4,300 digits) is refused in JSON's words,
     not Python's ("use sys.set_int_max_str_digits()")."""
-    if len(text) > 4300:
-        raise ValueError(f"a number of {len(text)} digits is too long to read")
+    digits = len(text) - text.startswith("-")
+    if digits > 4300:
+        raise ValueError(f"a number of {digits} digits is too long to read")
     return int(text)
 
 

@@ -63,12 +63,24 @@ _FORMAT_OTHER = (r"\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e
 FORMAT_CHARACTERS = re.compile(rf"[{_FORMAT_OTHER}\u200d]")
 # ... but a zero-width joiner between two symbols makes one emoji of them (🏃‍♀️): kept there.
 _FORMAT_BUT_JOINER = re.compile(rf"[{_FORMAT_OTHER}]")
-_JOINER_BY_A_LETTER = re.compile(r"(?<=\w)\u200d+|\u200d+(?=\w)")
+_JOINERS = re.compile("\u200d+")
+
+
+def _joiner_kept(match: re.Match) -> str:
+    """A run of joiners stays only between two characters that are not letters or digits (symbols, emoji)."""
+    word, start, end = match.string, match.start(), match.end()
+    if 0 < start and end < len(word) and not word[start - 1].isalnum() and not word[end].isalnum():
+        return match.group()
+    return ""
 
 
 def drop_format_characters(word: str) -> str:
-    """`word` as it shows: without format characters (a zero-width joiner in an emoji stays)."""
-    return _JOINER_BY_A_LETTER.sub("", _FORMAT_BUT_JOINER.sub("", word))
+    """`word` as it shows: without format characters (a zero-width joiner in an emoji stays).
+
+    Linear in the word: each run of joiners is looked at once (a lookahead regex for "a joiner next to a
+    letter" rescanned the run from every position: 40,000 joiners took 18 s)."""
+    word = _FORMAT_BUT_JOINER.sub("", word)
+    return _JOINERS.sub(_joiner_kept, word) if "\u200d" in word else word
 
 
 _RUN = re.compile(r"(?P<ascii>[!-~]++(?: [!-~]++(?![^ \t\r\n\x0b\x0c]))*+)(?![^ \t\r\n\x0b\x0c])"
@@ -157,9 +169,34 @@ def is_mojibake_repair(raw: str, fixed: str) -> bool:
 @lru_cache(maxsize=65536)
 def fix_word(word: str) -> str:
     """Repair one word's mojibake and odd characters with ftfy (ASCII is left alone), without its format
-    characters ("" if it had nothing else)."""
+    characters.
+
+    U+00AD is both a soft hyphen and a byte of mojibake ("Ã\xad" is í, "â\xad\x90" is ⭐, "ðŸ˜\xad" is 😭):
+    the word is repaired with it and without it, and read with it only when that makes characters a
+    reader expects (letters of the Latin, Greek or Cyrillic alphabets, emoji). "Groß\xadstadt" read with it would be "Gro\u07edstadt".
+    """
     if word.isascii():
         return word
+    if "\u00ad" not in word:
+        return drop_format_characters(_repair(word))
+    plain = _repair(word.replace("\u00ad", ""))
+    kept = _repair(word)
+    made = set(kept) - set(plain)
+    if made and "\u00ad" not in kept and all(_expected(c) for c in made):
+        return drop_format_characters(kept)
+    return drop_format_characters(plain)
+
+
+def _expected(character: str) -> bool:
+    """A character a repair may plausibly produce: a Latin, Greek or Cyrillic letter, or a symbol with its
+    variation selector, skin tone or joiner (an emoji). Not IPA or NKo, which "É\xad" and "ß\xad" make."""
+    if character.isalpha():
+        return character < "\u0250" or "\u0370" <= character < "\u0530"
+    return (unicodedata.category(character) in ("So", "Sk") or "\ufe00" <= character <= "\ufe0f"
+            or character == "\u200d")
+
+
+def _repair(word: str) -> str:
     fixed = ftfy.fix_text(word)
     if sum(not c.isascii() for c in fixed) >= 2:
         # ftfy leaves short mojibake such as "âš¡" (for ⚡) alone: too little
@@ -169,8 +206,7 @@ def fix_word(word: str) -> str:
             fixed = ftfy.fix_text(fixed.encode("sloppy-windows-1252").decode("utf-8"))
         except UnicodeError:
             pass
-    # after the repair: U+00AD is also the second byte of mojibake ("Ã\xad" for í, "â\xad\x90" for ⭐)
-    return drop_format_characters(fixed)
+    return fixed
 
 
 def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) -> Paragraph:
@@ -186,10 +222,12 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
             if match.lastgroup == "ascii":
                 fixed = raw
             else:
-                # spaces that are not ASCII, a byte-order mark or a zero-width space before a word are not
-                # part of it: the paragraph (or a highlight) starts at the word; nor are format characters
-                # after it (U+00A0 after a word may be mojibake, Ã\xa0 for à: kept there)
-                lead = len(raw) - len(raw.lstrip(_LEADING_INVISIBLE))
+                # spaces that are not ASCII and format characters (a byte-order mark, a zero-width space, a
+                # direction mark) before a word are not part of it: the paragraph (or a highlight) starts at
+                # the word; nor are format characters after it (U+00A0 after a word may be mojibake, Ã\xa0 for à: kept there)
+                lead = 0
+                while lead < len(raw) and (raw[lead] in _LEADING_INVISIBLE or FORMAT_CHARACTERS.match(raw, lead)):
+                    lead += 1
                 trimmed = _rstrip_format(raw[lead:])
                 if trimmed and trimmed != raw:
                     raw_start += lead

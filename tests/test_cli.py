@@ -573,8 +573,11 @@ def test_input_edges_score_explains(tmp_path):
     page.write_bytes(b'<meta charset="iso-8859-1"><p>\x93Shocking\x94 rise\x85 \x80100</p>')
     ascii_page = tmp_path / "ascii.html"
     ascii_page.write_bytes(b'<meta charset="us-ascii"><p>It\x92s fine</p>')
-    code, lines, _ = run_score(str(page), str(ascii_page))
+    gap = tmp_path / "gap.html"  # 0x81 is one of the five bytes Python's cp1252 has no character for
+    gap.write_bytes(b'<meta charset="iso-8859-1"><p>Caf\xe9 \x81 open</p>')
+    code, lines, _ = run_score(str(page), str(ascii_page), str(gap))
     assert code == 0 and lines[0]["text"] == "“Shocking” rise… €100" and lines[1]["text"] == "It’s fine"
+    assert lines[2]["text"] == "Café \x81 open"  # as a browser reads it, not refused as invalid_encoding
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-be"])

@@ -231,3 +231,14 @@ def test_a_number_too_long_to_read_is_refused_in_json_terms():
         parse_json_body(record.encode())
     assert refused.value.code == "invalid_json" and "5000 digits" in refused.value.message
     assert "sys." not in refused.value.message
+
+
+def test_a_usage_error_with_a_broken_stderr_is_still_exit_2(monkeypatch):
+    """LURID_JOBS=x with stderr on a closed pipe: the message cannot be written, but the run must not pass
+    for a success (it ended with exit 0 and no output)."""
+    import io
+
+    monkeypatch.setenv("LURID_JOBS", "x")
+    code = cli.run(cli.parse_args(["--input-format", "jsonl"]), io.BytesIO(b'{"text": "a"}\n'), io.StringIO(),
+                   _BrokenStderr())
+    assert code == cli.EXIT_USAGE

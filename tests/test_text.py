@@ -138,5 +138,17 @@ def test_soft_hyphen_in_mojibake_is_still_repaired_and_emoji_joiners_stay():
     """U+00AD is also the second byte of mojibake: "Ã\\xad" is í, "â\\xad\\x90" is ⭐. It is removed only
     after the repair; a zero-width joiner between two symbols is part of one emoji."""
     assert [p.text for p in split_text("â\xad\x90 Top picks aquÃ\xad").paragraphs] == ["⭐ Top picks aquí"]
+    assert [p.text for p in split_text("Sahara now ðŸ˜\xadâ˜€ï¸\x8f").paragraphs] == ["Sahara now 😭☀️"]
     (family,) = split_text("👨\u200d👩\u200d👧 family day").paragraphs
     assert family.text == "👨\u200d👩\u200d👧 family day" and not family.repaired
+
+
+def test_soft_hyphens_joiners_and_marks_at_the_edges_of_words():
+    """A soft hyphen after ß or É is not mojibake ("ß\\xad" read as UTF-8 is U+07ED); joiners between letters
+    go whatever their number, and between two symbols stay; marks before a word are not part of its span."""
+    (word,) = split_text("Groß\u00adstadt CAFÉ\u00adBAR").paragraphs
+    assert word.text == "Großstadt CAFÉBAR" and not word.mojibake
+    assert split_text("x" + "\u200d" * 5 + "y ✈\u200d✈").paragraphs[0].text == "xy ✈\u200d✈"
+    sent = "\u200fשלום\u200f עולם"
+    (hebrew,) = split_text(sent).paragraphs
+    assert sent[hebrew.start:hebrew.end] == "שלום\u200f עולם" and hebrew.text == "שלום עולם"
