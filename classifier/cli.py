@@ -177,11 +177,14 @@ def sniff_format(name: str, head: bytes) -> str:
     return "text"
 
 
+def bom_encoding(data: bytes) -> tuple[str, int]:
+    """The encoding the bytes' byte-order mark names and the mark's length; ("utf-8", 0) without one."""
+    return next(((encoding, len(bom)) for bom, encoding in _BOMS if data.startswith(bom)), ("utf-8", 0))
+
+
 def _decode_head(head: bytes) -> str:
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            return head[len(bom):].decode(encoding, "replace")
-    return head.decode("utf-8", "replace")
+    encoding, skip = bom_encoding(head)
+    return head[skip:].decode(encoding, "replace")
 
 
 def root_element(start: str) -> str | None:
@@ -382,8 +385,8 @@ def as_utf8(chunks, head: bytes):
     """The chunks as UTF-8: JSONL saved as UTF-16 or UTF-32 with a byte-order mark (Windows PowerShell's
     `>` writes UTF-16) is re-encoded as it streams, so its lines split and decode like any other; text that
     is not valid in its encoding becomes U+FFFD. UTF-8 (with or without a BOM) passes through untouched."""
-    encoding = next((encoding for bom, encoding in _BOMS if head.startswith(bom)), "utf-8")
-    start = head.decode(encoding, "replace").lstrip("\ufeff \t\r\n")[:64] if encoding != "utf-8" else ""
+    encoding, _ = bom_encoding(head)
+    start = _decode_head(head).lstrip()[:64] if encoding != "utf-8" else ""
     if not start.startswith("{") or "\ufffd" in start:  # UTF-8, or bytes that only begin like a BOM
         yield from chunks
         return
@@ -494,7 +497,7 @@ def line_limit(max_chars: int) -> int:
 def file_record(name: str, data: bytes, kind: str) -> dict:
     """One text or HTML file as a record. UTF-8, or UTF-16/32 with a byte-order mark, or, for HTML, the
     charset its <meta> declares; a byte-order mark stays in the text, so offsets match the file as sent."""
-    encoding = next((encoding for bom, encoding in _BOMS if data.startswith(bom)), "utf-8")
+    encoding, _ = bom_encoding(data)
     try:
         content = data.decode(encoding)
     except UnicodeDecodeError as error:

@@ -51,7 +51,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85(?<![\xc2-\xf4
 # word is repaired on its own.
 # Not ASCII, but not part of a word either when they lead it (after one, U+00A0 may be mojibake: kept there).
 _LEADING_INVISIBLE = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-                     "\u202f\u205f\u3000\ufeff\u200b\u2060"
+                     "\u202f\u205f\u3000"  # (and FORMAT_CHARACTERS below: a BOM, a zero-width space...)
 # Format characters (Unicode category Cf): soft hyphens, zero-width spaces and joiners, byte-order marks,
 # direction marks, tag characters. They have no glyph, so for scoring they are not there: a soft hyphen
 # (`&shy;`, common on news sites) or a zero-width joiner inside a word must not hide the word from the
@@ -215,7 +215,7 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
     segments: list[Segment] = []
     position = 0
     repaired = mojibake = False
-    invisible = []  # words made only of format characters: left out, unless nothing else is there
+    invisible = None  # the first word made only of format characters: left out, unless nothing else is there
     for line_start, line_end in spans:
         for match in _RUN.finditer(text, line_start, line_end):
             raw, raw_start, raw_end = match.group(), match.start(), match.end()
@@ -234,7 +234,7 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
                     raw_end = raw_start + len(trimmed)
                     raw = trimmed
                 if not visible_length(raw):  # only format characters (a lone joiner, a soft hyphen)
-                    invisible.append(Segment(0, len(raw), raw_start, raw_end))
+                    invisible = invisible or Segment(0, len(raw), raw_start, raw_end)
                     continue
                 fixed = " ".join(fix_word(raw).split()) or raw  # (if ftfy made it blank: as sent)
                 if fixed != raw:
@@ -246,9 +246,8 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
             segments.append(Segment(position, position + len(fixed), raw_start, raw_end))
             position += len(fixed)
     if not segments and invisible:  # a paragraph of nothing else (callers give such lines as blank)
-        first = invisible[0]
-        parts.append(text[first.raw_start:first.raw_end])
-        segments.append(first)
+        parts.append(text[invisible.raw_start:invisible.raw_end])
+        segments.append(invisible)
     return Paragraph(
         index=index,
         start=segments[0].raw_start,
