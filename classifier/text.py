@@ -45,13 +45,11 @@ _TERMINAL = tuple(".!?:;\"”'’)…")
 # \x85, so that every alternative starts with a plain character: re then skips
 # ahead to those characters, about seven times faster than trying each position.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85(?<![\xc2-\xf4\x80-\xbf]\x85)")
-# Words split on ASCII whitespace only: U+00A0 is part of some mojibake (Ã\xa0 = à).
-# A run of printable-ASCII words one space apart needs no repair and maps one
-# to one: it becomes a single segment (most text is such runs), and any other
-# word is repaired on its own.
-# Not ASCII, but not part of a word either when they lead it (after one, U+00A0 may be mojibake: kept there).
-_LEADING_INVISIBLE = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-                     "\u202f\u205f\u3000"  # (and FORMAT_CHARACTERS below: a BOM, a zero-width space...)
+# Words split on ASCII whitespace and on the other Unicode spaces (an em space, an ideographic space), but
+# not on U+00A0: that is part of some mojibake (Ã\xa0 = à). A highlight or a paragraph therefore never ends
+# in "\u3000\u3000". A run of printable-ASCII words one space apart needs no repair and maps one
+# to one: it becomes a single segment (most text is such runs), and any other word is repaired on its own.
+_WORD_SEPARATORS = " \t\r\n\x0b\x0c\u1680\u2000-\u200a\u202f\u205f\u3000"
 # Format characters (Unicode category Cf): soft hyphens, zero-width spaces and joiners, byte-order marks,
 # direction marks, tag characters. They have no glyph, so for scoring they are not there: a soft hyphen
 # (`&shy;`, common on news sites) or a zero-width joiner inside a word must not hide the word from the
@@ -83,8 +81,8 @@ def drop_format_characters(word: str) -> str:
     return _JOINERS.sub(_joiner_kept, word) if "\u200d" in word else word
 
 
-_RUN = re.compile(r"(?P<ascii>[!-~]++(?: [!-~]++(?![^ \t\r\n\x0b\x0c]))*+)(?![^ \t\r\n\x0b\x0c])"
-                  r"|[^ \t\r\n\x0b\x0c]+")
+_RUN = re.compile(rf"(?P<ascii>[!-~]++(?: [!-~]++(?![^{_WORD_SEPARATORS}]))*+)(?![^{_WORD_SEPARATORS}])"
+                  rf"|[^{_WORD_SEPARATORS}]+")
 
 
 @dataclass(frozen=True)
@@ -222,11 +220,11 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
             if match.lastgroup == "ascii":
                 fixed = raw
             else:
-                # spaces that are not ASCII and format characters (a byte-order mark, a zero-width space, a
-                # direction mark) before a word are not part of it: the paragraph (or a highlight) starts at
-                # the word; nor are format characters after it (U+00A0 after a word may be mojibake, Ã\xa0 for à: kept there)
+                # U+00A0 and format characters (a byte-order mark, a zero-width space, a direction mark) before
+                # a word are not part of it: the paragraph (or a highlight) starts at the word; nor are format
+                # characters after it (U+00A0 after a word may be mojibake, Ã\xa0 for à: kept there)
                 lead = 0
-                while lead < len(raw) and (raw[lead] in _LEADING_INVISIBLE or FORMAT_CHARACTERS.match(raw, lead)):
+                while lead < len(raw) and (raw[lead] == "\u00a0" or FORMAT_CHARACTERS.match(raw, lead)):
                     lead += 1
                 trimmed = _rstrip_format(raw[lead:])
                 if trimmed and trimmed != raw:

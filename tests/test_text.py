@@ -112,6 +112,17 @@ def test_a_paragraph_starts_at_its_word_not_at_unicode_spaces_or_a_bom_before_it
     assert split_text("Voil\u00c3\u00a0 tout.").paragraphs[0].text == "Voilà tout."
 
 
+def test_unicode_spaces_after_or_between_words_are_not_part_of_them():
+    """An em space or an ideographic space separates words as an ASCII space does: a paragraph or a
+    highlight never ends in one (it used to: "outrage\u3000\u3000" was the last word)."""
+    sent = "A shocking\u2003outrage\u3000\u3000\nNext line"
+    first = split_text(sent).paragraphs[0]
+    assert sent[first.start:first.end] == "A shocking\u2003outrage" and first.text == "A shocking outrage"
+    start, end = first.to_source_span(first.text.index("outrage"), len(first.text))
+    assert sent[start:end] == "outrage"
+    assert split_text("Voil\u00c3\u00a0\u3000tout.").paragraphs[0].text == "Voilà tout."  # U+00A0 still mojibake
+
+
 def test_format_characters_inside_words_do_not_hide_them_from_scoring():
     """A zero-width joiner or a soft hyphen (`&shy;`) has no glyph: the word is scored as it shows,
     and its span is still the word as sent."""
