@@ -46,7 +46,7 @@ from . import __version__
 from .feeds import item_error, item_line, parse_feed
 from .model import ModelError, default_model
 from .scoring import (MAX_PARAGRAPHS_DEFAULT, TIME_BUDGET_DEFAULT, InputError, ScoringConfig, result_line,
-                      bounded_int, score_documents, unique_keys)
+                      bounded_int, reject_constant, score_documents, unique_keys)
 
 EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 # Records are scored in batches of this many; when there is more than one
@@ -297,10 +297,6 @@ def score_batch_lines(records: list[dict], config: ScoringConfig) -> list[tuple[
             for output in score_batch(records, config)]
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _finite_float(text: str) -> float:
     value = float(text)
     if value in (float("inf"), float("-inf")):
@@ -469,7 +465,7 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
             continue
         try:
             # without its newline, so that an error's "line 1 column N" is the record's own
-            fields = json.loads(line.rstrip("\r\n"), parse_constant=_reject_constant, parse_float=_finite_float,
+            fields = json.loads(line.rstrip("\r\n"), parse_constant=reject_constant, parse_float=_finite_float,
                                 parse_int=bounded_int, object_pairs_hook=unique_keys)
         except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
             yield error_record(None, "invalid_json", f"{where}: {error}")

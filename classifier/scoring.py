@@ -135,6 +135,11 @@ RESULT_FIELDS = frozenset({"id", "sensationalism", "flagged", "threshold", "para
                            "model", "text", "clean_text", "error"})
 
 
+def reject_constant(name: str):
+    """NaN, Infinity and -Infinity are not JSON, though Python's json reads them (json.loads' `parse_constant`)."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def bounded_int(text: str) -> int:
     """A JSON integer; one too long for Python to read (over 4,300 digits) is refused in JSON's words,
     not Python's ("use sys.set_int_max_str_digits()")."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from classifier.scoring import ScoringConfig, bounded_int, unique_keys
+from classifier.scoring import ScoringConfig, bounded_int, reject_constant, unique_keys
 
 from .config import ServiceConfig
 from .errors import ApiError
@@ -44,7 +44,7 @@ def parse_json_body(data: bytes):
     if not data.strip():
         raise ApiError(400, "invalid_json", "the body is empty: send one JSON object")
     try:
-        return json.loads(data, parse_constant=_reject_constant, parse_int=bounded_int,
+        return json.loads(data, parse_constant=reject_constant, parse_int=bounded_int,
                           object_pairs_hook=unique_keys)
     except RecursionError:
         raise ApiError(400, "invalid_json", "the body is not valid JSON: it nests too deeply") from None
@@ -164,7 +164,3 @@ def _path(where: str, name: str) -> str:
 
 def _json_type(value) -> str:
     return _JSON_TYPES.get(type(value), type(value).__name__)
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not a JSON value")
