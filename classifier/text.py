@@ -277,12 +277,21 @@ def _rstrip_format(word: str) -> str:
     return word[:end]
 
 
-def visible_length(text: str, span: tuple[int, int] = (0, None)) -> int:
-    """Characters of a line that show: without surrounding whitespace or any format character."""
+def visible_line(text: str, span: tuple[int, int] = (0, None)) -> str:
+    """A line as it shows: without surrounding whitespace or any format character.
+
+    >>> visible_line("Talks went on into the night.\u200e ")
+    'Talks went on into the night.'
+    """
     line = text[span[0] : span[1]].strip()
     if line.isascii():
-        return len(line)
-    return len(FORMAT_CHARACTERS.sub("", line).strip())
+        return line
+    return FORMAT_CHARACTERS.sub("", line).strip()
+
+
+def visible_length(text: str, span: tuple[int, int] = (0, None)) -> int:
+    """Characters of a line that show."""
+    return len(visible_line(text, span))
 
 
 def wrap_width(text: str, lines: list[tuple[int, int]],
@@ -299,7 +308,7 @@ def wrap_width(text: str, lines: list[tuple[int, int]],
     # wrapped text has (almost) no line far past its width
     if sum(n > width + slack for n in lengths) > MAX_OVERLONG_SHARE_DEFAULT * len(lengths):
         return None
-    full = [text[a:b].strip() for a, b in lines if visible_length(text, (a, b)) >= width - slack]
+    full = [line for line in (visible_line(text, span) for span in lines) if len(line) >= width - slack]
     if len(full) < 3 or len(full) / len(lengths) < min_full_share:
         return None
     # Wrapping breaks lines mid-sentence; short paragraphs one per line end
@@ -317,7 +326,7 @@ def _continues_into(text: str, span: tuple[int, int] | None, width: int) -> bool
     """
     if span is None:
         return False
-    line = text[span[0] : span[1]].strip()
+    line = visible_line(text, span)
     if not line or not (line[0].isalnum() or line[0] in "\"“‘'(["):
         return False
     return len(line) >= width - WRAP_SLACK_DEFAULT or line.endswith(_TERMINAL)

@@ -123,6 +123,21 @@ def test_unicode_spaces_after_or_between_words_are_not_part_of_them():
     assert split_text("Voil\u00c3\u00a0\u3000tout.").paragraphs[0].text == "Voilà tout."  # U+00A0 still mojibake
 
 
+def test_a_wrapped_line_ending_in_a_direction_mark_still_ends_its_sentence():
+    """The hard-wrap joiner reads lines as they show: a short last line "...far more.\u200e" used to stand
+    alone as a paragraph, as if it were a heading, because it did not end in a full stop."""
+    lines = ["The council voted on Tuesday to close the old swimming pool at the end of",
+             "the summer, after a survey found that the roof was unsafe and that repairs",
+             "would cost far more.\u200e",
+             "Residents who had campaigned for two years to keep the pool open said they",
+             "would go on meeting every week and would ask the county for a grant to build",
+             "a smaller pool on the same site.",
+             "The leader of the council said the decision had not been taken lightly and",
+             "that the site would stay in public hands whatever was eventually built there."]
+    paragraphs = split_text("\n".join(lines)).paragraphs
+    assert [p.text.split()[-1] for p in paragraphs] == ["more.", "site.", "there."]
+
+
 def test_format_characters_inside_words_do_not_hide_them_from_scoring():
     """A zero-width joiner or a soft hyphen (`&shy;`) has no glyph: the word is scored as it shows,
     and its span is still the word as sent."""
