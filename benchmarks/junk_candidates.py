@@ -1,0 +1,161 @@
+"""The junk model with and without the candidate training records, on development data, over several draws.
+
+    python benchmarks/junk_candidates.py [--offsets 300 400 500] [--splits parts styles]
+                                         [--datasets ../shared/datasets] [--out benchmarks/junk_candidates.md]
+
+How session 16 judged the records in training_data/candidates/ (docs/experiments.md), as a script
+that can be run again. For each draw (the shipped JUNK_DRAW_SEEDS moved by an offset) and each of
+junk_dev's splits, the shipped recipe is fitted twice on the same fit side: as it is, and with the
+candidate junk blocks and endings that the corpus split puts on the training side added to it. The
+development documents are the same for both fits, so the figures differ only by the candidates:
+
+- junk_dev's development documents (plain text): exact block start, clean documents cut, documents
+  with article text cut;
+- WCXB half A as HTML: pages whose article text was cut;
+- benchmarks/labels_dev (development data: blocks under labels worded as the model has not seen):
+  exact, late, early and missed block starts, clean documents cut.
+
+Nothing here touches the held-out splits or the fresh sets. Counts only; no page text is written.
+A draw of one split takes about six minutes on one core; set OMP_NUM_THREADS=1 when running several
+at once (OpenMP threads of parallel fits otherwise fight over the cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+from junk_dev import DATASETS, DEV_DOCUMENTS, DEV_SEED, hashed, page_result, pages_line, split_parts  # noqa: E402
+
+from classifier.compose import compose_documents  # noqa: E402
+from classifier.corpus import TRAINING_DATA, load_corpus, read_jsonl  # noqa: E402
+from classifier.features import Lexicon  # noqa: E402
+from classifier.junk import JunkModel, decide  # noqa: E402
+from classifier.pages import load_pages  # noqa: E402
+from classifier.text import split_text  # noqa: E402
+from classifier.train import (JUNK_DRAW_SEEDS, _composed_parts, composed_draw, page_training_set,  # noqa: E402
+                              parse_composed, with_pages)
+
+CANDIDATES = TRAINING_DATA / "candidates"
+CANDIDATE_FILES = {"junk_blocks": "junk_blocks_own_labels.jsonl", "endings": "endings_list_shaped.jsonl"}
+LABELS_DEV = HERE / "labels_dev"
+
+
+def training_side_candidates(corpus) -> dict[str, list[dict]]:
+    """The candidate records the corpus split would train on (the rest would be held out), by part."""
+    extra = {}
+    for part, name in CANDIDATE_FILES.items():
+        records = read_jsonl(CANDIDATES / name)
+        with_them = _composed_parts(type(corpus)(**{**vars(corpus), part: getattr(corpus, part) + records}))
+        known = {r["id"] for r in getattr(corpus, part)}
+        extra[part] = [r for r in with_them[part][0] if r["id"] not in known]
+    return extra
+
+
+def labels_dev_outcomes(junk: JunkModel, cases: list[dict]) -> dict[str, int]:
+    counts = dict.fromkeys(("exact", "late", "early", "missed", "clean cut"), 0)
+    for case in cases:
+        text = case["input"]
+        paragraphs = split_text(text).paragraphs
+        _, block = junk.find(paragraphs, False)
+        got = paragraphs[block.first_paragraph].start if block else None
+        truth = text.rindex(case["block_starts_at"]) if case["block_starts_at"] else None
+        if truth is None:
+            counts["clean cut"] += got is not None
+        elif got is None:
+            counts["missed"] += 1
+        elif abs(got - truth) <= 2:
+            counts["exact"] += 1
+        else:
+            counts["late" if got > truth else "early"] += 1
+    return counts
+
+
+def measure(junk: JunkModel, dev_documents, eval_pages, cases) -> str:
+    """One table row's figures for a fitted junk model."""
+    exact = blocks = clean = clean_cut = article_cut = 0
+    probabilities = junk.many_probabilities([(d.paragraphs, False) for d, _ in dev_documents])
+    for (document, labels), p in zip(dev_documents, probabilities):
+        block = decide(p, document.paragraphs, False)
+        got = block.first_paragraph if block else None
+        truth = labels.index(1) if 1 in labels else None
+        if truth is None:
+            clean += 1
+            clean_cut += got is not None
+        else:
+            blocks += 1
+            exact += got == truth
+        article_cut += got is not None and (truth is None or got < truth)
+    html = junk.many_probabilities([(page.document.paragraphs, True) for page in eval_pages])
+    pages = []
+    for p, page in zip(html, eval_pages):
+        block = decide(p, page.document.paragraphs, True)
+        pages.append(page_result(block.first_paragraph if block else len(p), page))
+    lab = labels_dev_outcomes(junk, cases)
+    return (f"{lab['exact']} / {lab['late']} / {lab['early']} / {lab['missed']} / {lab['clean cut']} "
+            f"| {exact / max(blocks, 1):.4f} | {clean_cut} of {clean} | {article_cut} of {clean + blocks} "
+            f"| {pages_line(pages).split(' / ')[0]} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offsets", type=int, nargs="+", default=[300, 400, 500],
+                        help="draws: JUNK_DRAW_SEEDS moved by each offset (session 16 used 0, 100, 200)")
+    parser.add_argument("--splits", nargs="+", choices=("parts", "styles"), default=["parts", "styles"])
+    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    parser.add_argument("--out", type=Path, default=HERE / "junk_candidates.md")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+
+    def log(message):
+        print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
+
+    corpus = load_corpus(TRAINING_DATA)
+    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
+    pages = load_pages(args.datasets)
+    if not pages.get("wcxb_dev"):
+        print(f"WCXB dev pages not found under {args.datasets}", file=sys.stderr)
+        return 1
+    on_a = [hashed("half:" + page.key) % 2 == 0 for page in pages["wcxb_dev"]]
+    eval_pages = [page for page, a in zip(pages["wcxb_dev"], on_a) if a]
+    train_pages = pages.get("scrapinghub", []) + [page for page, a in zip(pages["wcxb_dev"], on_a) if not a]
+    page_set = page_training_set(train_pages, lexicon)
+    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
+    extra = training_side_candidates(corpus)
+    log(f"candidates on the training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}")
+
+    lines = ["# The junk model with and without the candidate records", "",
+             "Made by `python benchmarks/junk_candidates.py` (protocol in its docstring). Candidates on the "
+             f"training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}. labels_dev: "
+             f"{len(cases)} documents; WCXB half A: {len(eval_pages)} pages.", "",
+             "| draw | split | fit | labels_dev exact / late / early / missed / clean cut | junk_dev exact start "
+             "| clean documents cut | documents with article text cut | WCXB-A HTML pages cut |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for offset in args.offsets:
+        seeds = [seed + offset for seed in JUNK_DRAW_SEEDS]
+        for split in args.splits:
+            fit_parts, dev_parts = split_parts(corpus, split)
+            parsed, labels = parse_composed(compose_documents(
+                dev_parts["paragraphs"], dev_parts["junk_blocks"], dev_parts["endings"], dev_parts["headings"],
+                DEV_DOCUMENTS, seed=DEV_SEED))
+            dev_documents = [(d, y) for d, y in zip(parsed, labels) if d.source != "html"]
+            for name, parts in (("without", fit_parts),
+                                ("with", {**fit_parts, **{k: fit_parts[k] + v for k, v in extra.items()}})):
+                draws = [composed_draw(parts, lexicon, seed) for seed in seeds]
+                junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
+                lines.append(f"| +{offset} | {split} | {name} | {measure(junk, dev_documents, eval_pages, cases)}")
+                log(lines[-1])
+    lines += ["", f"Written in {(time.perf_counter() - started) / 60:.1f} minutes."]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
