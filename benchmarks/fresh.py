@@ -60,14 +60,17 @@ def judge(case: dict, model) -> dict:
     text = result.text if case["format"] == "html" else case["input"]
     truth, article_end = truth_of(case, text)
     got = result.junk_block.start if result.junk_block else None
-    if truth is None:
-        outcome = "clean kept" if got is None else "clean cut"
-    elif got is None:
-        outcome = "missed"
-    else:
-        outcome = "exact" if abs(got - truth) <= 2 else ("early" if got < truth else "late")
-    return {"label": case["label"], "format": case["format"], "outcome": outcome,
+    return {"label": case["label"], "format": case["format"], "outcome": outcome(got, truth),
             "article_cut": got is not None and got < article_end}
+
+
+def outcome(got: int | None, truth: int | None) -> str:
+    """How a found block start (or None) compares with the true one (or None: a clean document)."""
+    if truth is None:
+        return "clean kept" if got is None else "clean cut"
+    if got is None:
+        return "missed"
+    return "exact" if abs(got - truth) <= 2 else ("early" if got < truth else "late")
 
 
 def load_cases(folder: Path) -> list[dict]:

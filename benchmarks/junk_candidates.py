@@ -31,16 +31,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from junk_dev import DATASETS, DEV_DOCUMENTS, DEV_SEED, hashed, page_result, pages_line, split_parts  # noqa: E402
+from fresh import outcome  # noqa: E402
+from junk_dev import (DATASETS, RULES, development_documents, development_pages, html_page_results,  # noqa: E402
+                      pages_line, split_parts, text_result)
 
-from classifier.compose import compose_documents  # noqa: E402
 from classifier.corpus import TRAINING_DATA, load_corpus, read_jsonl  # noqa: E402
 from classifier.features import Lexicon  # noqa: E402
-from classifier.junk import JunkModel, decide  # noqa: E402
+from classifier.junk import JunkModel  # noqa: E402
 from classifier.pages import load_pages  # noqa: E402
 from classifier.text import split_text  # noqa: E402
-from classifier.train import (JUNK_DRAW_SEEDS, _composed_parts, composed_draw, page_training_set,  # noqa: E402
-                              parse_composed, with_pages)
+from classifier.train import JUNK_DRAW_SEEDS, _composed_parts, composed_draw, page_training_set, with_pages  # noqa: E402
 
 CANDIDATES = TRAINING_DATA / "candidates"
 CANDIDATE_FILES = {"junk_blocks": "junk_blocks_own_labels.jsonl", "endings": "endings_list_shaped.jsonl"}
@@ -59,48 +59,27 @@ def training_side_candidates(corpus) -> dict[str, list[dict]]:
 
 
 def labels_dev_outcomes(junk: JunkModel, cases: list[dict]) -> dict[str, int]:
-    counts = dict.fromkeys(("exact", "late", "early", "missed", "clean cut"), 0)
+    counts = dict.fromkeys(("exact", "late", "early", "missed", "clean cut", "clean kept"), 0)
     for case in cases:
         text = case["input"]
         paragraphs = split_text(text).paragraphs
         _, block = junk.find(paragraphs, False)
-        got = paragraphs[block.first_paragraph].start if block else None
         truth = text.rindex(case["block_starts_at"]) if case["block_starts_at"] else None
-        if truth is None:
-            counts["clean cut"] += got is not None
-        elif got is None:
-            counts["missed"] += 1
-        elif abs(got - truth) <= 2:
-            counts["exact"] += 1
-        else:
-            counts["late" if got > truth else "early"] += 1
+        counts[outcome(paragraphs[block.first_paragraph].start if block else None, truth)] += 1
     return counts
 
 
 def measure(junk: JunkModel, dev_documents, eval_pages, cases) -> str:
-    """One table row's figures for a fitted junk model."""
-    exact = blocks = clean = clean_cut = article_cut = 0
+    """One table row's figures for a fitted junk model (text documents under the shipped text rule)."""
     probabilities = junk.many_probabilities([(d.paragraphs, False) for d, _ in dev_documents])
-    for (document, labels), p in zip(dev_documents, probabilities):
-        block = decide(p, document.paragraphs, False)
-        got = block.first_paragraph if block else None
-        truth = labels.index(1) if 1 in labels else None
-        if truth is None:
-            clean += 1
-            clean_cut += got is not None
-        else:
-            blocks += 1
-            exact += got == truth
-        article_cut += got is not None and (truth is None or got < truth)
-    html = junk.many_probabilities([(page.document.paragraphs, True) for page in eval_pages])
-    pages = []
-    for p, page in zip(html, eval_pages):
-        block = decide(p, page.document.paragraphs, True)
-        pages.append(page_result(block.first_paragraph if block else len(p), page))
+    results = [text_result(p, d.paragraphs, y, RULES[-1]) for p, (d, y) in zip(probabilities, dev_documents)]
+    with_block = [r for r in results if not r["clean"]]
+    clean = [r for r in results if r["clean"]]
     lab = labels_dev_outcomes(junk, cases)
     return (f"{lab['exact']} / {lab['late']} / {lab['early']} / {lab['missed']} / {lab['clean cut']} "
-            f"| {exact / max(blocks, 1):.4f} | {clean_cut} of {clean} | {article_cut} of {clean + blocks} "
-            f"| {pages_line(pages).split(' / ')[0]} |")
+            f"| {sum(r['exact'] for r in with_block) / max(len(with_block), 1):.4f} "
+            f"| {sum(r['found'] for r in clean)} of {len(clean)} | {sum(r['article_cut'] for r in results)} of "
+            f"{len(results)} | {pages_line(html_page_results(junk, eval_pages)).split(' / ')[0]} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,9 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     if not pages.get("wcxb_dev"):
         print(f"WCXB dev pages not found under {args.datasets}", file=sys.stderr)
         return 1
-    on_a = [hashed("half:" + page.key) % 2 == 0 for page in pages["wcxb_dev"]]
-    eval_pages = [page for page, a in zip(pages["wcxb_dev"], on_a) if a]
-    train_pages = pages.get("scrapinghub", []) + [page for page, a in zip(pages["wcxb_dev"], on_a) if not a]
+    train_pages, eval_pages = development_pages(pages)
     page_set = page_training_set(train_pages, lexicon)
     cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
     extra = training_side_candidates(corpus)
@@ -141,9 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         seeds = [seed + offset for seed in JUNK_DRAW_SEEDS]
         for split in args.splits:
             fit_parts, dev_parts = split_parts(corpus, split)
-            parsed, labels = parse_composed(compose_documents(
-                dev_parts["paragraphs"], dev_parts["junk_blocks"], dev_parts["endings"], dev_parts["headings"],
-                DEV_DOCUMENTS, seed=DEV_SEED))
+            parsed, labels = development_documents(dev_parts)
             dev_documents = [(d, y) for d, y in zip(parsed, labels) if d.source != "html"]
             for name, parts in (("without", fit_parts),
                                 ("with", {**fit_parts, **{k: fit_parts[k] + v for k, v in extra.items()}})):

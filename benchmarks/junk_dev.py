@@ -93,23 +93,39 @@ def pages_line(results) -> str:
     return f"{cut} of {len(results)} / {taken / max(trailing, 1):.4f}"
 
 
+def development_pages(pages: dict) -> tuple[list, list]:
+    """(pages to train on: ScrapingHub and WCXB half B, WCXB half A to score)."""
+    on_a = [hashed("half:" + page.key) % 2 == 0 for page in pages["wcxb_dev"]]
+    eval_pages = [page for page, a in zip(pages["wcxb_dev"], on_a) if a]
+    return pages.get("scrapinghub", []) + [page for page, a in zip(pages["wcxb_dev"], on_a) if not a], eval_pages
+
+
+def development_documents(dev_parts: dict):
+    """(parsed documents, junk labels) composed from the development side of a split."""
+    return parse_composed(compose_documents(dev_parts["paragraphs"], dev_parts["junk_blocks"], dev_parts["endings"],
+                                            dev_parts["headings"], DEV_DOCUMENTS, seed=DEV_SEED))
+
+
+def html_page_results(junk: JunkModel, eval_pages) -> list[tuple[bool, int, int]]:
+    """`page_result` of every page scored as HTML under the shipped HTML rule."""
+    results = []
+    for p, page in zip(junk.many_probabilities([(page.document.paragraphs, True) for page in eval_pages]), eval_pages):
+        block = decide(p, page.document.paragraphs, True)
+        results.append(page_result(block.first_paragraph if block else len(p), page))
+    return results
+
+
 def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log) -> list[str]:
     fit_parts, dev_parts = split_parts(corpus, split)
     page_set = page_training_set(train_pages, lexicon)
     draws = [composed_draw(fit_parts, lexicon, seed) for seed in JUNK_DRAW_SEEDS]
     junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
     log(f"{split}: fitted")
-    dev_parsed, dev_labels = parse_composed(compose_documents(
-        dev_parts["paragraphs"], dev_parts["junk_blocks"], dev_parts["endings"], dev_parts["headings"], DEV_DOCUMENTS,
-        seed=DEV_SEED))
+    dev_parsed, dev_labels = development_documents(dev_parts)
     dev_probabilities = junk.many_probabilities([(d.paragraphs, d.source == "html") for d in dev_parsed])
     text_views = [split_text(page.document.text) for page in eval_pages]
     text_probabilities = junk.many_probabilities([(view.paragraphs, False) for view in text_views])
-    html_probabilities = junk.many_probabilities([(page.document.paragraphs, True) for page in eval_pages])
-    html_pages = []
-    for p, page in zip(html_probabilities, eval_pages):
-        block = decide(p, page.document.paragraphs, True)
-        html_pages.append(page_result(block.first_paragraph if block else len(p), page))
+    html_pages = html_page_results(junk, eval_pages)
     counts = {name: len(records) for name, records in dev_parts.items()}
     lines = [f"## Split \"{split}\"", "",
              f"Development side: {counts['paragraphs']} paragraphs, {counts['junk_blocks']} junk blocks, "
@@ -153,9 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     if not pages.get("wcxb_dev"):
         print(f"WCXB dev pages not found under {args.datasets}", file=sys.stderr)
         return 1
-    on_a = [hashed("half:" + page.key) % 2 == 0 for page in pages["wcxb_dev"]]
-    eval_pages = [page for page, a in zip(pages["wcxb_dev"], on_a) if a]
-    train_pages = pages.get("scrapinghub", []) + [page for page, a in zip(pages["wcxb_dev"], on_a) if not a]
+    train_pages, eval_pages = development_pages(pages)
     log(f"pages: {len(train_pages)} to train, {len(eval_pages)} WCXB half A to score")
     lines = ["# The junk model's plain-text decision on development documents", "",
              "Made by `python benchmarks/junk_dev.py` (protocol in its docstring). Each split trains the shipped "
