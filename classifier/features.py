@@ -1,8 +1,8 @@
 """Tokens with spans, stemmed n-grams, and the lexicon and style cues.
 
 Everything here works on one paragraph's normalised text. nltk supplies the
-tokenizer (with `span_tokenize`) and the Snowball stemmer, neither of which
-needs downloaded data.
+Snowball stemmer, which needs no downloaded data. Tokens are the matches of one
+pattern run by the `regex` engine, the engine nltk's `RegexpTokenizer` uses.
 """
 
 from __future__ import annotations
@@ -17,12 +17,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import regex
 from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import RegexpTokenizer
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
-_TOKENIZER = RegexpTokenizer(r"\w+(?:['’]\w+)*|[^\w\s]")
+# The pattern and flags of the `RegexpTokenizer` the model was trained with, compiled by the same engine
+# (`regex`; its \w takes combining marks, the standard library's does not), so the tokens are the same.
+# Not through the tokenizer itself: since nltk 3.10 its `span_tokenize` wraps every match in a timeout guard
+# against caller-supplied patterns, which cost about as much as the matching. This pattern is fixed and
+# cannot backtrack badly (fuzz/redos_audit.py checks it).
+TOKEN_PATTERN = regex.compile(r"\w+(?:['’]\w+)*|[^\w\s]", regex.UNICODE | regex.MULTILINE | regex.DOTALL)
 _STEMMER = SnowballStemmer("english")
 _QUOTE = re.compile("[\"“”«»]")
 # Every shouting word has three capitals in a row, so ASCII text without them has none (most paragraphs).
@@ -92,7 +97,8 @@ def stem(word: str) -> str:
 @lru_cache(maxsize=4096)
 def _tokenize(text: str) -> tuple[Token, ...]:
     tokens = []
-    for start, end in _TOKENIZER.span_tokenize(text):
+    for match in TOKEN_PATTERN.finditer(text):
+        start, end = match.span()
         surface = text[start:end].lower().replace("’", "'")
         is_word = surface[0].isalnum() or surface[0] == "_"
         tokens.append(Token(surface, stem(surface) if is_word else surface, start, end, is_word))

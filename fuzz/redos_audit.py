@@ -51,11 +51,10 @@ def cases():
         lambda s: _consume(emoji.finditer(s))
     yield "features.EMOJI_SEQUENCE", emoji, "'🏴' + tag*n", lambda n: "\U0001F3F4" + "\U000E0067" * n, \
         lambda s: _consume(emoji.finditer(s))
-    tokenizer = features._TOKENIZER
-    tokens = re.compile(tokenizer._pattern)
+    tokens = features.TOKEN_PATTERN
     for name, build in (("\"a'\"*n/2", lambda n: "a'" * (n // 2)), ("'a'*n + \"'\"", lambda n: "a" * n + "'"),
                         ("\"'\"*n", lambda n: "'" * n), ("'a’'*n/2 + '’'", lambda n: "a’" * (n // 2) + "’")):
-        yield "features._TOKENIZER (nltk)", tokens, name, build, lambda s: _consume(tokenizer.span_tokenize(s))
+        yield "features.TOKEN_PATTERN", tokens, name, build, lambda s: _consume(tokens.finditer(s))
     markup = feeds._MARKUP
     yield "feeds._MARKUP", markup, "'<'*n", lambda n: "<" * n, markup.search
     web = feeds._WEB_LINK

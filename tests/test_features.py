@@ -1,6 +1,10 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from nltk.tokenize import RegexpTokenizer
 
-from classifier.features import Lexicon, LexiconStyleFeatures, analyze, ngrams, quoted_ranges, tokenize
+from classifier.features import (TOKEN_PATTERN, Lexicon, LexiconStyleFeatures, analyze, ngrams, quoted_ranges,
+                                 tokenize)
 
 
 def test_tokens_carry_spans_into_the_text():
@@ -83,3 +87,21 @@ def test_one_lexicon_hit_in_a_short_text_is_not_denser_than_in_a_sentence(tiny_l
     heading = _cues(features, "Terrifying")["lex_density"]
     sentence = _cues(features, "The new plan is terrifying for every family.")["lex_density"]
     assert 0 < heading <= sentence
+
+
+# Letters, combining marks (where `regex` and the standard library's \w differ), apostrophes, digits,
+# underscores, punctuation, emoji, format characters and assorted spaces.
+_TOKEN_ALPHABET = "aZé9_'’-. \u0301\u0308\u093f\u200d\u00a0\u3000😱,!\u00ad" + "".join(map(chr, range(0x0900, 0x0910)))
+
+
+@given(st.text(alphabet=_TOKEN_ALPHABET, max_size=60) | st.text(max_size=60))
+def test_tokens_are_those_of_nltks_regexp_tokenizer(text):
+    """The model was trained on RegexpTokenizer's spans; the pattern run directly must give the same ones."""
+    expected = list(RegexpTokenizer(TOKEN_PATTERN.pattern).span_tokenize(text))
+    assert [(t.start, t.end) for t in tokenize(text)] == expected
+
+
+def test_combining_marks_stay_inside_words():
+    # The standard library's \w does not match U+0301, so `re` would split "café" written with a
+    # combining accent into "cafe" and a punctuation token; nltk's engine, and so ours, does not.
+    assert [t.text for t in tokenize("cafe\u0301 open")] == ["cafe\u0301", "open"]
