@@ -1,10 +1,14 @@
 """The junk model with and without the candidate training records, on development data, over several draws.
 
-    python benchmarks/junk_candidates.py [--offsets 300 400 500] [--splits parts styles]
+    python benchmarks/junk_candidates.py --blocks BLOCKS.jsonl --endings ENDINGS.jsonl
+                                         [--offsets 300 400 500] [--splits parts styles]
                                          [--datasets ../shared/datasets] [--out benchmarks/junk_candidates.md]
 
-How session 16 judged the records in training_data/candidates/ (docs/experiments.md), as a script
-that can be run again. For each draw (the shipped JUNK_DRAW_SEEDS moved by an offset) and each of
+How new junk blocks and clean endings are judged before they join the training files (sessions 16 and
+17, docs/experiments.md), as a script that can be run again. BLOCKS and ENDINGS are JSONL files in the
+formats of training_data/junk_blocks.jsonl and endings.jsonl, with ids not already in them (either may
+be an empty file). The candidates judged in session 17 were then moved into the training files; to
+rerun that judgement, check out commit adba828 and pass training_data/candidates/'s two files. For each draw (the shipped JUNK_DRAW_SEEDS moved by an offset) and each of
 junk_dev's splits, the shipped recipe is fitted twice on the same fit side: as it is, and with the
 candidate junk blocks and endings that the corpus split puts on the training side added to it. The
 development documents are the same for both fits, so the figures differ only by the candidates:
@@ -42,16 +46,17 @@ from classifier.pages import load_pages  # noqa: E402
 from classifier.text import split_text  # noqa: E402
 from classifier.train import JUNK_DRAW_SEEDS, _composed_parts, composed_draw, page_training_set, with_pages  # noqa: E402
 
-CANDIDATES = TRAINING_DATA / "candidates"
-CANDIDATE_FILES = {"junk_blocks": "junk_blocks_own_labels.jsonl", "endings": "endings_list_shaped.jsonl"}
 LABELS_DEV = HERE / "labels_dev"
 
 
-def training_side_candidates(corpus) -> dict[str, list[dict]]:
+def training_side_candidates(corpus, files: dict[str, Path]) -> dict[str, list[dict]]:
     """The candidate records the corpus split would train on (the rest would be held out), by part."""
     extra = {}
-    for part, name in CANDIDATE_FILES.items():
-        records = read_jsonl(CANDIDATES / name)
+    for part, path in files.items():
+        records = read_jsonl(path)
+        taken = {r["id"] for r in getattr(corpus, part)} & {r["id"] for r in records}
+        if taken:
+            raise ValueError(f"{path}: ids already in training_data/{part}.jsonl: {', '.join(sorted(taken)[:5])}")
         with_them = _composed_parts(type(corpus)(**{**vars(corpus), part: getattr(corpus, part) + records}))
         known = {r["id"] for r in getattr(corpus, part)}
         extra[part] = [r for r in with_them[part][0] if r["id"] not in known]
@@ -84,6 +89,8 @@ def measure(junk: JunkModel, dev_documents, eval_pages, cases) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--blocks", type=Path, required=True, help="candidate junk blocks (JSONL)")
+    parser.add_argument("--endings", type=Path, required=True, help="candidate clean endings (JSONL)")
     parser.add_argument("--offsets", type=int, nargs="+", default=[300, 400, 500],
                         help="draws: JUNK_DRAW_SEEDS moved by each offset (session 16 used 0, 100, 200)")
     parser.add_argument("--splits", nargs="+", choices=("parts", "styles"), default=["parts", "styles"])
@@ -104,7 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     train_pages, eval_pages = development_pages(pages)
     page_set = page_training_set(train_pages, lexicon)
     cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
-    extra = training_side_candidates(corpus)
+    try:
+        extra = training_side_candidates(corpus, {"junk_blocks": args.blocks, "endings": args.endings})
+    except (OSError, ValueError) as error:
+        print(f"junk_candidates: {error}", file=sys.stderr)
+        return 1
     log(f"candidates on the training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}")
 
     lines = ["# The junk model with and without the candidate records", "",
