@@ -1,11 +1,13 @@
-"""Junk blocks on fresh authored documents that no model choice ever looked at.
+"""Junk blocks on authored documents written for this check and never trained on.
 
     python benchmarks/fresh.py [--folder benchmarks/fresh] [--out benchmarks/fresh.md]
     python benchmarks/fresh.py --folder benchmarks/fresh2 --out benchmarks/fresh2.md
     python benchmarks/fresh.py --folder benchmarks/fresh3 --out benchmarks/fresh3.md
 
-Three sets, each written for this check and never trained on or tuned against
-(their README.md says how they were written and what has seen them since):
+Three evaluation sets, each written for this check and never trained on or tuned against
+(their README.md says how they were written and what has seen them since), and one
+development set, benchmarks/labels_dev/ (40 plain-text articles whose blocks open with
+unusually worded labels; used to choose rules and training data):
 
 - benchmarks/fresh/ (session 6): 40 plain-text articles (22 with an appended
   block in styles and labels the training corpus did not have, 18 clean ones
@@ -86,8 +88,8 @@ def render(results: list[dict], folder: str = "benchmarks/fresh") -> str:
     if Path(folder).name in DEVELOPMENT_SETS:
         about = (f"The {len(results)} documents in {folder}/ were written for this check and were never trained on "
                  f"({folder}/README.md says how they were written). They are development data: docs/experiments.md "
-                 "(sessions 16 and 17) used them to choose rules and training data, so these figures are not a "
-                 "blind measure; benchmarks/fresh, fresh2 and fresh3 are.")
+                 "uses them to choose rules and training data, so these figures are not a blind measure. "
+                 "benchmarks/fresh2 is one; fresh and fresh3 are, except for the shapes their READMEs name.")
     else:
         about = (f"The {len(results)} documents in {folder}/ were written for this check and were never trained on "
                  f"or used to choose anything ({folder}/README.md says how they were written); they measure how "

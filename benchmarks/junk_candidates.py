@@ -8,7 +8,8 @@ How new junk blocks and clean endings are judged before they join the training f
 17, docs/experiments.md), as a script that can be run again. BLOCKS and ENDINGS are JSONL files in the
 formats of training_data/junk_blocks.jsonl and endings.jsonl, with ids not already in them (either may
 be an empty file). The candidates judged in session 17 were then moved into the training files; to
-rerun that judgement, check out commit adba828 and pass training_data/candidates/'s two files. For each draw (the shipped JUNK_DRAW_SEEDS moved by an offset) and each of
+rerun that judgement, check out commit adba828 and run its version of this script without arguments
+(it read training_data/candidates/ itself). For each draw (the shipped JUNK_DRAW_SEEDS moved by an offset) and each of
 junk_dev's splits, the shipped recipe is fitted twice on the same fit side: as it is, and with the
 candidate junk blocks and endings that the corpus split puts on the training side added to it. The
 development documents are the same for both fits, so the figures differ only by the candidates:
@@ -54,7 +55,12 @@ def training_side_candidates(corpus, files: dict[str, Path]) -> dict[str, list[d
     extra = {}
     for part, path in files.items():
         records = read_jsonl(path)
-        taken = {r["id"] for r in getattr(corpus, part)} & {r["id"] for r in records}
+        ids = [r.get("id") if isinstance(r, dict) else None for r in records]
+        if None in ids:
+            raise ValueError(f"{path}: record {ids.index(None) + 1} has no id")
+        if len(set(ids)) < len(ids):
+            raise ValueError(f"{path}: ids repeat: {', '.join(sorted({i for i in ids if ids.count(i) > 1})[:5])}")
+        taken = {r["id"] for r in getattr(corpus, part)} & set(ids)
         if taken:
             raise ValueError(f"{path}: ids already in training_data/{part}.jsonl: {', '.join(sorted(taken)[:5])}")
         with_them = _composed_parts(type(corpus)(**{**vars(corpus), part: getattr(corpus, part) + records}))
@@ -103,23 +109,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
 
     corpus = load_corpus(TRAINING_DATA)
-    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
-    pages = load_pages(args.datasets)
-    if not pages.get("wcxb_dev"):
-        print(f"WCXB dev pages not found under {args.datasets}", file=sys.stderr)
-        return 1
-    train_pages, eval_pages = development_pages(pages)
-    page_set = page_training_set(train_pages, lexicon)
-    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
     try:
         extra = training_side_candidates(corpus, {"junk_blocks": args.blocks, "endings": args.endings})
     except (OSError, ValueError) as error:
         print(f"junk_candidates: {error}", file=sys.stderr)
         return 1
+    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
+    pages = load_pages(args.datasets)
+    if not pages.get("wcxb_dev"):
+        print(f"junk_candidates: WCXB dev pages not found under {args.datasets}", file=sys.stderr)
+        return 1
+    train_pages, eval_pages = development_pages(pages)
+    page_set = page_training_set(train_pages, lexicon)
+    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
     log(f"candidates on the training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}")
 
     lines = ["# The junk model with and without the candidate records", "",
-             "Made by `python benchmarks/junk_candidates.py` (protocol in its docstring). Candidates on the "
+             f"Made by `python benchmarks/junk_candidates.py --blocks {args.blocks} --endings {args.endings}` "
+             "(protocol in its docstring). Candidates on the "
              f"training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}. labels_dev: "
              f"{len(cases)} documents; WCXB half A: {len(eval_pages)} pages.", "",
              "| draw | split | fit | labels_dev exact / late / early / missed / clean cut | junk_dev exact start "

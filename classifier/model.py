@@ -56,7 +56,7 @@ def library_versions() -> dict[str, str]:
     from importlib.metadata import version
 
     return {name: version(name)
-            for name in ("scikit-learn", "numpy", "scipy", "joblib", "nltk", "ftfy", "lxml", "trafilatura")}
+            for name in ("scikit-learn", "numpy", "scipy", "joblib", "nltk", "regex", "ftfy", "lxml", "trafilatura")}
 
 
 def _minor(version: str) -> str:
