@@ -9,9 +9,11 @@ How new junk blocks and clean endings are judged before they join the training f
 formats of training_data/junk_blocks.jsonl and endings.jsonl, with ids not already in them (either may
 be an empty file). The candidates judged in session 17 were then moved into the training files; to
 rerun that judgement, check out commit adba828 and run its version of this script without arguments
-(it read training_data/candidates/ itself). For each draw (the shipped JUNK_DRAW_SEEDS moved by an offset) and each of
-junk_dev's splits, the shipped recipe is fitted twice on the same fit side: as it is, and with the
-candidate junk blocks and endings that the corpus split puts on the training side added to it. The
+(it read training_data/candidates/ itself).
+
+For each draw (the shipped JUNK_DRAW_SEEDS moved by an offset) and each of junk_dev's splits, the
+shipped recipe is fitted twice on the same fit side: as it is, and with the candidate junk blocks and
+endings that the corpus split puts on the training side added to it. The
 development documents are the same for both fits, so the figures differ only by the candidates:
 
 - junk_dev's development documents (plain text): exact block start, clean documents cut, documents

@@ -3,8 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from nltk.tokenize import RegexpTokenizer
 
-from classifier.features import (TOKEN_PATTERN, Lexicon, LexiconStyleFeatures, analyze, ngrams, quoted_ranges,
-                                 tokenize)
+from classifier.features import Lexicon, LexiconStyleFeatures, analyze, ngrams, quoted_ranges, tokenize
 
 
 def test_tokens_carry_spans_into_the_text():
