@@ -45,7 +45,6 @@ from junk_dev import (DATASETS, RULES, development_documents, development_pages,
 from classifier.corpus import TRAINING_DATA, load_corpus, read_jsonl  # noqa: E402
 from classifier.features import Lexicon  # noqa: E402
 from classifier.junk import JunkModel  # noqa: E402
-from classifier.pages import load_pages  # noqa: E402
 from classifier.text import split_text  # noqa: E402
 from classifier.train import JUNK_DRAW_SEEDS, _composed_parts, composed_draw, page_training_set, with_pages  # noqa: E402
 
@@ -117,11 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"junk_candidates: {error}", file=sys.stderr)
         return 1
     lexicon = Lexicon.from_tsv(corpus.lexicon_path)
-    pages = load_pages(args.datasets)
-    if not pages.get("wcxb_dev"):
-        print(f"junk_candidates: WCXB dev pages not found under {args.datasets}", file=sys.stderr)
+    try:
+        train_pages, eval_pages = development_pages(args.datasets)
+    except FileNotFoundError as error:
+        print(f"junk_candidates: {error}", file=sys.stderr)
         return 1
-    train_pages, eval_pages = development_pages(pages)
     page_set = page_training_set(train_pages, lexicon)
     cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
     log(f"candidates on the training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}")

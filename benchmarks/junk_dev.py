@@ -93,8 +93,14 @@ def pages_line(results) -> str:
     return f"{cut} of {len(results)} / {taken / max(trailing, 1):.4f}"
 
 
-def development_pages(pages: dict) -> tuple[list, list]:
-    """(pages to train on: ScrapingHub and WCXB half B, WCXB half A to score)."""
+def development_pages(datasets: Path) -> tuple[list, list]:
+    """(pages to train on: ScrapingHub and WCXB half B, WCXB half A to score), read from `datasets`.
+
+    FileNotFoundError when WCXB dev is not there.
+    """
+    pages = load_pages(datasets)
+    if not pages.get("wcxb_dev"):
+        raise FileNotFoundError(f"WCXB dev pages not found under {datasets}")
     on_a = [hashed("half:" + page.key) % 2 == 0 for page in pages["wcxb_dev"]]
     eval_pages = [page for page, a in zip(pages["wcxb_dev"], on_a) if a]
     return pages.get("scrapinghub", []) + [page for page, a in zip(pages["wcxb_dev"], on_a) if not a], eval_pages
@@ -165,11 +171,11 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = load_corpus(TRAINING_DATA)
     lexicon = Lexicon.from_tsv(corpus.lexicon_path)
-    pages = load_pages(args.datasets)
-    if not pages.get("wcxb_dev"):
-        print(f"WCXB dev pages not found under {args.datasets}", file=sys.stderr)
+    try:
+        train_pages, eval_pages = development_pages(args.datasets)
+    except FileNotFoundError as error:
+        print(f"junk_dev: {error}", file=sys.stderr)
         return 1
-    train_pages, eval_pages = development_pages(pages)
     log(f"pages: {len(train_pages)} to train, {len(eval_pages)} WCXB half A to score")
     lines = ["# The junk model's plain-text decision on development documents", "",
              "Made by `python benchmarks/junk_dev.py` (protocol in its docstring). Each split trains the shipped "
