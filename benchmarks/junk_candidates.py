@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 from fresh import outcome  # noqa: E402
-from junk_dev import (DATASETS, RULES, development_documents, development_pages, html_page_results,  # noqa: E402
+from junk_dev import (DATASETS, SHIPPED_RULE, development_documents, development_pages, html_page_results,  # noqa: E402
                       pages_line, split_parts, text_result)
 
 from classifier.corpus import TRAINING_DATA, load_corpus, read_jsonl  # noqa: E402
@@ -84,7 +84,7 @@ def labels_dev_outcomes(junk: JunkModel, cases: list[dict]) -> dict[str, int]:
 def measure(junk: JunkModel, dev_documents, eval_pages, cases) -> str:
     """One table row's figures for a fitted junk model (text documents under the shipped text rule)."""
     probabilities = junk.many_probabilities([(d.paragraphs, False) for d, _ in dev_documents])
-    results = [text_result(p, d.paragraphs, y, RULES[-1]) for p, (d, y) in zip(probabilities, dev_documents)]
+    results = [text_result(p, d.paragraphs, y, SHIPPED_RULE) for p, (d, y) in zip(probabilities, dev_documents)]
     with_block = [r for r in results if not r["clean"]]
     clean = [r for r in results if r["clean"]]
     lab = labels_dev_outcomes(junk, cases)

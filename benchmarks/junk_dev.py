@@ -1,12 +1,14 @@
-"""The junk model's text decision on development documents: the shipped rule against bias 0.
+"""The junk model's text decision on development documents: the text rules of sessions 7-18 side by side.
 
-    python benchmarks/junk_dev.py [--datasets ../shared/datasets] [--out benchmarks/junk_dev.md]
+    python benchmarks/junk_dev.py [--splits parts styles] [--offset 0] [--datasets ../shared/datasets]
+                                  [--out benchmarks/junk_dev.md]
 
-How session 8 chose the plain-text decision (docs/experiments.md), as a script
+How session 8 chose the plain-text decision, and session 18 judged extending
+a found block back over fairly sure lines (docs/experiments.md), as a script
 that can be run again. The training parts of the authored corpus (paragraph
 groups, junk blocks, endings) are split twice, and each split trains the
 shipped recipe (three composition draws, averaged) on one side and scores
-1,000 documents composed from the other:
+1,000 documents composed from the other, and benchmarks/labels_dev:
 
 - "parts": a quarter of the parts by sha256("dev:" + key), every style on
   both sides (what the model has seen, in new wording);
@@ -26,30 +28,40 @@ from __future__ import annotations
 import argparse
 import bisect
 import hashlib
+import json
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+from fresh import outcome  # noqa: E402
+
 from classifier.compose import compose_documents  # noqa: E402
 from classifier.corpus import TRAINING_DATA, load_corpus  # noqa: E402
 from classifier.features import Lexicon  # noqa: E402
 from classifier.junk import (HTML_BIAS_DEFAULT, JUNK_MARGIN_DEFAULT, TEXT_BIAS_DEFAULT,  # noqa: E402
-                             UNMARKED_MIN_LOG_ODDS, JunkModel, decide)
+                             TEXT_EXTEND_MIN, UNMARKED_MIN_LOG_ODDS, JunkModel, decide)
 from classifier.pages import load_pages  # noqa: E402
 from classifier.text import split_text  # noqa: E402
 from classifier.train import (JUNK_DRAW_SEEDS, JUNK_TRAIN_DOCUMENTS, _composed_parts,  # noqa: E402
                               composed_draw, page_training_set, parse_composed, with_pages)
 
-DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+DATASETS = HERE.parent.parent / "shared" / "datasets"
+LABELS_DEV = HERE / "labels_dev"
 DEV_DOCUMENTS = 1000
 DEV_SEED = 3
 HELD_APART_STYLES = frozenset({"timeline", "key_facts", "event_listing", "recipe_or_spec", "hashtags_signoff",
                                "contact", "photo_credit"})
-RULES = (("bias 0, no marker rule (session 7)", 0.0, float("-inf")),
-         ("bias 1.5, no marker rule", TEXT_BIAS_DEFAULT, float("-inf")),
-         (f"shipped: bias {TEXT_BIAS_DEFAULT}, unmarked block needs {UNMARKED_MIN_LOG_ODDS:g}", TEXT_BIAS_DEFAULT,
-          UNMARKED_MIN_LOG_ODDS))
+# (name, text bias, log-odds an unmarked block needs, extend_back's minimum)
+RULES = (("bias 0, no marker rule (session 7)", 0.0, float("-inf"), None),
+         ("bias 1.5, no marker rule", TEXT_BIAS_DEFAULT, float("-inf"), None),
+         (f"bias {TEXT_BIAS_DEFAULT}, unmarked block needs {UNMARKED_MIN_LOG_ODDS:g} (sessions 8-17)", TEXT_BIAS_DEFAULT,
+          UNMARKED_MIN_LOG_ODDS, None),
+         (f"bias {TEXT_BIAS_DEFAULT}, unmarked block needs {UNMARKED_MIN_LOG_ODDS:g}, extended back over lines at "
+          "p >= 0.5", TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, 0.5))
+SHIPPED_RULE = next(rule for rule in RULES if rule[1:] == (TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, TEXT_EXTEND_MIN))
 
 
 def hashed(text: str) -> int:
@@ -73,8 +85,8 @@ def split_parts(corpus, split: str) -> tuple[dict, dict]:
 
 
 def text_result(probabilities, paragraphs, labels, rule) -> dict:
-    _, bias, unmarked = rule
-    block = decide(probabilities, paragraphs, False, JUNK_MARGIN_DEFAULT, HTML_BIAS_DEFAULT, bias, unmarked)
+    _, bias, unmarked, extend = rule
+    block = decide(probabilities, paragraphs, False, JUNK_MARGIN_DEFAULT, HTML_BIAS_DEFAULT, bias, unmarked, extend)
     got = block.first_paragraph if block else None
     truth = labels.index(1) if 1 in labels else None
     return {"clean": truth is None, "exact": got == truth, "found": got is not None,
@@ -121,10 +133,20 @@ def html_page_results(junk: JunkModel, eval_pages) -> list[tuple[bool, int, int]
     return results
 
 
-def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log) -> list[str]:
+def labels_dev_line(probabilities, cases, rule) -> str:
+    """labels_dev (plain-text development documents) under a text rule: exact / late / early / missed, clean cut."""
+    counts = dict.fromkeys(("exact", "late", "early", "missed", "clean cut", "clean kept"), 0)
+    for p, (case, paragraphs) in zip(probabilities, cases):
+        block = decide(p, paragraphs, False, JUNK_MARGIN_DEFAULT, HTML_BIAS_DEFAULT, *rule[1:])
+        truth = case["input"].rindex(case["block_starts_at"]) if case["block_starts_at"] else None
+        counts[outcome(paragraphs[block.first_paragraph].start if block else None, truth)] += 1
+    return " / ".join(str(counts[k]) for k in ("exact", "late", "early", "missed", "clean cut"))
+
+
+def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log, offset: int = 0) -> list[str]:
     fit_parts, dev_parts = split_parts(corpus, split)
     page_set = page_training_set(train_pages, lexicon)
-    draws = [composed_draw(fit_parts, lexicon, seed) for seed in JUNK_DRAW_SEEDS]
+    draws = [composed_draw(fit_parts, lexicon, seed + offset) for seed in JUNK_DRAW_SEEDS]
     junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
     log(f"{split}: fitted")
     dev_parsed, dev_labels = development_documents(dev_parts)
@@ -132,14 +154,18 @@ def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log) -> list
     text_views = [split_text(page.document.text) for page in eval_pages]
     text_probabilities = junk.many_probabilities([(view.paragraphs, False) for view in text_views])
     html_pages = html_page_results(junk, eval_pages)
+    cases = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(LABELS_DEV.glob("*/*.json"))]
+    cases = [(case, split_text(case["input"]).paragraphs) for case in cases]
+    case_probabilities = junk.many_probabilities([(paragraphs, False) for _, paragraphs in cases])
     counts = {name: len(records) for name, records in dev_parts.items()}
     lines = [f"## Split \"{split}\"", "",
              f"Development side: {counts['paragraphs']} paragraphs, {counts['junk_blocks']} junk blocks, "
              f"{counts['endings']} endings; {DEV_DOCUMENTS} documents (seed {DEV_SEED}). WCXB half A as HTML "
              f"(shipped HTML rule): pages cut / trailing recall (chars) {pages_line(html_pages)}.", "",
              "| text rule | exact start | block found | clean documents cut | documents with article text cut "
-             "| WCXB-A as text: pages cut / trailing recall |",
-             "| --- | --- | --- | --- | --- | --- |"]
+             f"| WCXB-A as text: pages cut / trailing recall | labels_dev ({len(cases)}): exact / late / early / missed "
+             "/ clean cut |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     text_documents = [(p, d, y) for p, d, y in zip(dev_probabilities, dev_parsed, dev_labels) if d.source != "html"]
     for rule in RULES:
         results = [text_result(p, d.paragraphs, y, rule) for p, d, y in text_documents]
@@ -147,7 +173,7 @@ def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log) -> list
         clean = [r for r in results if r["clean"]]
         page_results = []
         for p, view, page in zip(text_probabilities, text_views, eval_pages):
-            result = decide(p, view.paragraphs, False, JUNK_MARGIN_DEFAULT, HTML_BIAS_DEFAULT, rule[1], rule[2])
+            result = decide(p, view.paragraphs, False, JUNK_MARGIN_DEFAULT, HTML_BIAS_DEFAULT, *rule[1:])
             starts = [q.start for q in page.document.paragraphs]
             start = (max(0, bisect.bisect_right(starts, view.paragraphs[result.first_paragraph].start) - 1)
                      if result else len(starts))
@@ -155,14 +181,18 @@ def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log) -> list
         lines.append(f"| {rule[0]} | {sum(r['exact'] for r in with_block) / len(with_block):.4f} "
                      f"| {sum(r['found'] for r in with_block) / len(with_block):.4f} "
                      f"| {sum(r['found'] for r in clean)} of {len(clean)} "
-                     f"| {sum(r['article_cut'] for r in results)} of {len(results)} | {pages_line(page_results)} |")
+                     f"| {sum(r['article_cut'] for r in results)} of {len(results)} | {pages_line(page_results)} "
+                     f"| {labels_dev_line(case_probabilities, cases, rule)} |")
     return lines + [""]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=Path, default=DATASETS)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "junk_dev.md")
+    parser.add_argument("--out", type=Path, default=HERE / "junk_dev.md")
+    parser.add_argument("--splits", nargs="+", choices=("parts", "styles"), default=["parts", "styles"])
+    parser.add_argument("--offset", type=int, default=0,
+                        help="move the draws' seeds (JUNK_DRAW_SEEDS) by this much; 0 fits the shipped draws")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -178,12 +208,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     log(f"pages: {len(train_pages)} to train, {len(eval_pages)} WCXB half A to score")
     lines = ["# The junk model's plain-text decision on development documents", "",
-             "Made by `python benchmarks/junk_dev.py` (protocol in its docstring). Each split trains the shipped "
+             f"Made by `python benchmarks/junk_dev.py --splits {' '.join(args.splits)} --offset {args.offset}` "
+             "(protocol in its docstring). Each split trains the shipped "
              f"recipe ({len(JUNK_DRAW_SEEDS)} draws of {JUNK_TRAIN_DOCUMENTS} composed documents, averaged, plus "
              "the ScrapingHub pages and WCXB half B) and scores documents composed from parts it never saw. "
              "Block-level figures are over the plain-text development documents.", ""]
-    for split in ("parts", "styles"):
-        lines += run_split(split, corpus, lexicon, train_pages, eval_pages, log)
+    for split in args.splits:
+        lines += run_split(split, corpus, lexicon, train_pages, eval_pages, log, args.offset)
     lines.append(f"Written in {(time.perf_counter() - started) / 60:.1f} minutes.")
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     log(f"wrote {args.out}")

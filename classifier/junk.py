@@ -45,6 +45,11 @@ HTML_BIAS_DEFAULT = 2.0
 # not seen (clean documents cut 42 -> 13 of 304, exact starts 0.802 -> 0.812; docs/experiments.md).
 TEXT_BIAS_DEFAULT = 1.5
 UNMARKED_MIN_LOG_ODDS = 10.0
+# Once a plain-text block is found, the lines just before it that are more likely junk than not (at
+# least this probability, before any bias) join it: the bias that keeps a clean article's closing lines
+# from adding up to a block also left a block's own label or first items out, when the model was only
+# fairly sure of them. None: no extension.
+TEXT_EXTEND_MIN = None
 # Probabilities are clipped away from 0 and 1 so one paragraph cannot veto
 # (or force) a block: each moves the decision by at most about 3.9 in log-odds.
 PROBABILITY_CLIP = 0.02
@@ -309,17 +314,39 @@ def is_marked(paragraph: Paragraph) -> bool:
 
 def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN_DEFAULT,
            html_bias: float = HTML_BIAS_DEFAULT, text_bias: float = TEXT_BIAS_DEFAULT,
-           unmarked_min: float = UNMARKED_MIN_LOG_ODDS) -> JunkBlock | None:
-    """The block, if any: the best suffix at the format's bias; in text, an unmarked block needs more.
+           unmarked_min: float = UNMARKED_MIN_LOG_ODDS,
+           extend_min: float | None = TEXT_EXTEND_MIN) -> JunkBlock | None:
+    """The block, if any: the best suffix at the format's bias; in text, an unmarked block needs more,
+    and a found block takes in the fairly sure lines just before it (extend_back).
 
     The block's log-odds are summed after the bias, and each paragraph gives
     at most about 3.9 before it (PROBABILITY_CLIP), so at the text bias an
     unmarked block must have at least five sure lines.
     """
     block = best_suffix(probabilities, margin, html_bias if is_html else text_bias)
-    if block is None or is_html or block.log_odds >= unmarked_min:
+    if block is None or is_html:
         return block
-    return block if any(is_marked(p) for p in paragraphs[block.first_paragraph:]) else None
+    if block.log_odds < unmarked_min and not any(is_marked(p) for p in paragraphs[block.first_paragraph:]):
+        return None
+    return extend_back(block, probabilities, extend_min)
+
+
+def extend_back(block: JunkBlock, probabilities, minimum: float | None) -> JunkBlock:
+    """The block with the paragraphs just before it that have at least `minimum` probability
+    (never paragraph 0, as in best_suffix); unchanged when `minimum` is None.
+
+    >>> extend_back(JunkBlock(3, 2, 0.9), [0.1, 0.7, 0.6, 0.99, 0.98], 0.5).first_paragraph
+    1
+    """
+    if minimum is None:
+        return block
+    start = block.first_paragraph
+    while start > 1 and probabilities[start - 1] >= minimum:
+        start -= 1
+    if start == block.first_paragraph:
+        return block
+    return JunkBlock(first_paragraph=start, paragraph_count=block.paragraph_count + block.first_paragraph - start,
+                     confidence=block.confidence, log_odds=block.log_odds)
 
 
 @lru_cache(maxsize=1)
