@@ -76,6 +76,29 @@ def test_text_lines_must_be_surer_than_the_margin_alone_asks():
     assert decide([0.01, 0.9, 0.9], paragraphs, is_html=False, text_bias=TEXT_BIAS_DEFAULT) is None
 
 
+def test_a_found_text_block_extends_back_over_fairly_sure_lines():
+    paragraphs = _lines("Elsewhere on the Courier:", "Bypass roadworks finish early", "A teaser that stops…",
+                        "Load more")
+    probabilities = [0.01, 0.7, 0.98, 0.98, 0.99]  # the label only fairly sure: below the text bias
+    assert decide(probabilities, paragraphs, is_html=False, extend_min=None).first_paragraph == 2
+    block = decide(probabilities, paragraphs, is_html=False, extend_min=0.5)
+    assert block.first_paragraph == 1 and block.paragraph_count == 4
+    # a line below the minimum stops it, and paragraph 0 is never taken
+    assert decide([0.01, 0.4, 0.98, 0.98, 0.99], paragraphs, is_html=False, extend_min=0.5).first_paragraph == 2
+    assert decide([0.9, 0.7, 0.98, 0.98, 0.99], paragraphs, is_html=False, extend_min=0.5).first_paragraph == 1
+
+
+def test_extension_never_makes_a_block_of_a_clean_document():
+    paragraphs = _lines("When: Friday 12 June, 7pm", "Where: the reading room", "Tickets: free at the desk")
+    assert decide([0.01, 0.7, 0.7, 0.7], paragraphs, is_html=False, extend_min=0.5) is None
+
+
+def test_html_blocks_are_not_extended():
+    paragraphs = _lines("Elsewhere on the Courier", "Bypass roadworks finish early", "Load more")
+    block = decide([0.01, 0.85, 0.995, 0.995], paragraphs, is_html=True, extend_min=0.5)
+    assert block.first_paragraph == 2
+
+
 def test_label_and_trailer_phrases_are_single_spaced():
     # the lists are written over several source lines; no phrase may keep a line's indentation
     for phrase in LABELS | TRAILERS:
