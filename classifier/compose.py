@@ -24,9 +24,6 @@ FOOTER_LINKS = ("About us", "Contact", "Privacy Policy", "Terms of Use", "Advert
 # not read "kept" as "article" (session 7: a feed item's block went unfound until these were added).
 FRAGMENT_SHARE = 0.25
 CONTAINER_CLASSES = ("related", "recommended", "more-stories", "trending", "promo-box", "widget", "", "", "")
-# Block styles whose first line is an item, not a label (so a label is neither taken from them nor swapped in).
-ITEM_FIRST_STYLES = frozenset({"infinite_scroll", "trailers_only", "headline_teaser_pairs"})
-_ELLIPSIS_ENDINGS = ("…", "...", "â€¦")  # the last: "…" through mojibake
 
 
 @dataclass(frozen=True)
@@ -58,37 +55,6 @@ def mojibake(text: str) -> str:
         except UnicodeDecodeError:
             out.append(chr(byte))
     return "".join(out)
-
-
-def augment_block(block: dict, blocks: list[dict], rng: random.Random) -> list[str]:
-    """The lines of `block`, changed in one way a site might have laid the same links out.
-
-    An authored block is one label wording, one item shape and one length; the
-    model should not need to have seen that combination. One of, as applies:
-    its teasers dropped (headlines only), a label taken from another block, or
-    only its label and first one to three items kept (no trailer). Every line
-    is still junk, so the labels stay true by construction.
-    """
-    lines = [line for line in block["lines"] if line.strip()]
-    headlines = [line for line in lines if not line.rstrip().endswith(_ELLIPSIS_ENDINGS)]
-    labelled = block.get("style") not in ITEM_FIRST_STYLES and len(lines) >= 3
-    ways = []
-    if 2 <= len(headlines) < len(lines):
-        ways.append("headlines only")
-    if labelled:
-        ways += ["borrowed label", "shorter"]
-    way = rng.choice(ways) if ways else None
-    if way == "headlines only":
-        return headlines
-    if way == "borrowed label":
-        donor = rng.choice(blocks)
-        donor_lines = [line for line in donor["lines"] if line.strip()]
-        if donor.get("style") in ITEM_FIRST_STYLES or not donor_lines:
-            return lines
-        return [donor_lines[0]] + lines[1:]
-    if way == "shorter":
-        return lines[:1 + rng.randint(1, 3)]
-    return lines
 
 
 def _pick_layout(rng: random.Random) -> str:
@@ -186,11 +152,9 @@ def _render_html(rng, article, ending_count, block, footer):
 
 def compose_documents(paragraphs: list[dict], blocks: list[dict], endings: list[dict],
                       headings: list[dict], count: int, seed: int,
-                      block_share: float = 0.6, augment: float = 0.0) -> list[ComposedDocument]:
-    """`count` documents, reproducibly from `seed`; `augment` is the share of blocks passed through
-    `augment_block` (training documents only: held-out and development documents show blocks as written)."""
+                      block_share: float = 0.6) -> list[ComposedDocument]:
+    """`count` documents, reproducibly from `seed`."""
     rng = random.Random(seed)
-    augment_rng = random.Random(seed + 1_000_003)
     by_topic: dict[str, list[dict]] = {}
     for record in paragraphs:
         by_topic.setdefault(record["topic"], []).append(record)
@@ -200,10 +164,7 @@ def compose_documents(paragraphs: list[dict], blocks: list[dict], endings: list[
         ending_lines = []
         if endings and rng.random() < 0.5:
             ending_lines = [line for line in rng.choice(endings)["lines"] if line.strip()]
-        chosen = rng.choice(blocks) if blocks and rng.random() < block_share else None
-        block = list(chosen["lines"]) if chosen else None
-        if chosen and augment and augment_rng.random() < augment:
-            block = augment_block(chosen, blocks, augment_rng)
+        block = list(rng.choice(blocks)["lines"]) if blocks and rng.random() < block_share else None
         if block is not None and not [line for line in block if line.strip()]:
             block = None
         if rng.random() < 0.12:
@@ -213,15 +174,12 @@ def compose_documents(paragraphs: list[dict], blocks: list[dict], endings: list[
             block = [mojibake(line) for line in block]
         layout = _pick_layout(rng)
         full_article = article + ending_lines
-        # rendering draws as many numbers as the block has lines; from its own generator, so that a
-        # changed block changes only its own document
-        render_rng = random.Random(rng.getrandbits(64))
         if layout == "html":
             footer = rng.random() < 0.4
-            content, first = _render_html(render_rng, full_article, len(ending_lines), block, footer)
+            content, first = _render_html(rng, full_article, len(ending_lines), block, footer)
             documents.append(ComposedDocument(content, True, None, first))
         else:
-            text, block_start = _render_text(layout, render_rng, full_article, block, rng.choice((0, 0, 1, 2)))
+            text, block_start = _render_text(layout, rng, full_article, block, rng.choice((0, 0, 1, 2)))
             first = text[block_start:].split("\n", 1)[0] if block_start is not None else None
             documents.append(ComposedDocument(text, False, block_start, first))
     return documents

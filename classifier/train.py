@@ -46,8 +46,6 @@ JUNK_TRAIN_DOCUMENTS = 4000
 # One junk-model member per composition draw, each of JUNK_TRAIN_DOCUMENTS documents (JunkModel.fit_draws).
 JUNK_DRAW_SEEDS = (1, 4, 5)
 JUNK_HELD_OUT_DOCUMENTS = 800
-# Share of the junk blocks in composed training documents that compose.augment_block changes.
-JUNK_AUGMENT = 0.0
 AUTHORED_LICENCE = "Apache-2.0 (authored by the lurid team)"
 
 
@@ -150,12 +148,11 @@ def composed_junk_sets(corpus):
     return draws, composed_held_out_documents(corpus, parts)
 
 
-def composed_draw(parts: dict, lexicon: Lexicon, seed: int, count: int = JUNK_TRAIN_DOCUMENTS,
-                  augment: float = JUNK_AUGMENT):
+def composed_draw(parts: dict, lexicon: Lexicon, seed: int, count: int = JUNK_TRAIN_DOCUMENTS):
     """One draw of composed training documents from `parts` (paragraphs, junk_blocks, endings, headings):
     (docs, labels, rows)."""
     parsed, labels = parse_composed(compose_documents(parts["paragraphs"], parts["junk_blocks"], parts["endings"],
-                                                      parts["headings"], count, seed=seed, augment=augment))
+                                                      parts["headings"], count, seed=seed))
     documents = [(d.paragraphs, d.source == "html") for d in parsed]
     return documents, labels, [cue_matrix(paragraphs, lexicon, is_html) for paragraphs, is_html in documents]
 
