@@ -42,7 +42,7 @@ from classifier.compose import compose_documents  # noqa: E402
 from classifier.corpus import TRAINING_DATA, load_corpus  # noqa: E402
 from classifier.features import Lexicon  # noqa: E402
 from classifier.junk import (HTML_BIAS_DEFAULT, JUNK_MARGIN_DEFAULT, TEXT_BIAS_DEFAULT,  # noqa: E402
-                             TEXT_EXTEND_MIN, UNMARKED_MIN_LOG_ODDS, JunkModel, decide)
+                             TEXT_EXTEND_LINES, TEXT_EXTEND_MIN, UNMARKED_MIN_LOG_ODDS, JunkModel, decide)
 from classifier.pages import load_pages  # noqa: E402
 from classifier.text import split_text  # noqa: E402
 from classifier.train import (JUNK_DRAW_SEEDS, JUNK_TRAIN_DOCUMENTS, _composed_parts,  # noqa: E402
@@ -54,14 +54,16 @@ DEV_DOCUMENTS = 1000
 DEV_SEED = 3
 HELD_APART_STYLES = frozenset({"timeline", "key_facts", "event_listing", "recipe_or_spec", "hashtags_signoff",
                                "contact", "photo_credit"})
-# (name, text bias, log-odds an unmarked block needs, extend_back's minimum)
-RULES = (("bias 0, no marker rule (session 7)", 0.0, float("-inf"), None),
-         ("bias 1.5, no marker rule", TEXT_BIAS_DEFAULT, float("-inf"), None),
-         (f"bias {TEXT_BIAS_DEFAULT}, unmarked block needs {UNMARKED_MIN_LOG_ODDS:g} (sessions 8-17)", TEXT_BIAS_DEFAULT,
-          UNMARKED_MIN_LOG_ODDS, None),
-         (f"bias {TEXT_BIAS_DEFAULT}, unmarked block needs {UNMARKED_MIN_LOG_ODDS:g}, extended back over lines at "
-          "p >= 0.5", TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, 0.5))
-SHIPPED_RULE = next(rule for rule in RULES if rule[1:] == (TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, TEXT_EXTEND_MIN))
+# (name, text bias, log-odds an unmarked block needs, extend_back's minimum and most lines)
+_SESSION_8 = f"bias {TEXT_BIAS_DEFAULT}, unmarked block needs {UNMARKED_MIN_LOG_ODDS:g}"
+RULES = (("bias 0, no marker rule (session 7)", 0.0, float("-inf"), None, None),
+         ("bias 1.5, no marker rule", TEXT_BIAS_DEFAULT, float("-inf"), None, None),
+         (f"{_SESSION_8} (sessions 8-17)", TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, None, None),
+         *((f"{_SESSION_8}, extended back over {'one line' if lines == 1 else 'lines'} at p >= {minimum}",
+            TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, minimum, lines)
+           for lines in (None, 1) for minimum in (0.5, 0.6, 0.7, 0.8)))
+SHIPPED_RULE = next(rule for rule in RULES
+                    if rule[1:] == (TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, TEXT_EXTEND_MIN, TEXT_EXTEND_LINES))
 
 
 def hashed(text: str) -> int:
@@ -85,8 +87,7 @@ def split_parts(corpus, split: str) -> tuple[dict, dict]:
 
 
 def text_result(probabilities, paragraphs, labels, rule) -> dict:
-    _, bias, unmarked, extend = rule
-    block = decide(probabilities, paragraphs, False, JUNK_MARGIN_DEFAULT, HTML_BIAS_DEFAULT, bias, unmarked, extend)
+    block = decide(probabilities, paragraphs, False, JUNK_MARGIN_DEFAULT, HTML_BIAS_DEFAULT, *rule[1:])
     got = block.first_paragraph if block else None
     truth = labels.index(1) if 1 in labels else None
     return {"clean": truth is None, "exact": got == truth, "found": got is not None,

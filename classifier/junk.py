@@ -48,8 +48,9 @@ UNMARKED_MIN_LOG_ODDS = 10.0
 # Once a plain-text block is found, the lines just before it that are more likely junk than not (at
 # least this probability, before any bias) join it: the bias that keeps a clean article's closing lines
 # from adding up to a block also left a block's own label or first items out, when the model was only
-# fairly sure of them. None: no extension.
+# fairly sure of them. None: no extension. TEXT_EXTEND_LINES caps how many lines it takes (None: no cap).
 TEXT_EXTEND_MIN = None
+TEXT_EXTEND_LINES = None
 # Probabilities are clipped away from 0 and 1 so one paragraph cannot veto
 # (or force) a block: each moves the decision by at most about 3.9 in log-odds.
 PROBABILITY_CLIP = 0.02
@@ -314,8 +315,8 @@ def is_marked(paragraph: Paragraph) -> bool:
 
 def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN_DEFAULT,
            html_bias: float = HTML_BIAS_DEFAULT, text_bias: float = TEXT_BIAS_DEFAULT,
-           unmarked_min: float = UNMARKED_MIN_LOG_ODDS,
-           extend_min: float | None = TEXT_EXTEND_MIN) -> JunkBlock | None:
+           unmarked_min: float = UNMARKED_MIN_LOG_ODDS, extend_min: float | None = TEXT_EXTEND_MIN,
+           extend_lines: int | None = TEXT_EXTEND_LINES) -> JunkBlock | None:
     """The block, if any: the best suffix at the format's bias; in text, an unmarked block needs more,
     and a found block takes in the fairly sure lines just before it (extend_back).
 
@@ -328,20 +329,23 @@ def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN
         return block
     if block.log_odds < unmarked_min and not any(is_marked(p) for p in paragraphs[block.first_paragraph:]):
         return None
-    return extend_back(block, probabilities, extend_min)
+    return extend_back(block, probabilities, extend_min, extend_lines)
 
 
-def extend_back(block: JunkBlock, probabilities, minimum: float | None) -> JunkBlock:
-    """The block with the paragraphs just before it that have at least `minimum` probability
-    (never paragraph 0, as in best_suffix); unchanged when `minimum` is None.
+def extend_back(block: JunkBlock, probabilities, minimum: float | None, lines: int | None = None) -> JunkBlock:
+    """The block with the paragraphs just before it that have at least `minimum` probability, at most
+    `lines` of them (never paragraph 0, as in best_suffix); unchanged when `minimum` is None.
 
     >>> extend_back(JunkBlock(3, 2, 0.9), [0.1, 0.7, 0.6, 0.99, 0.98], 0.5).first_paragraph
     1
+    >>> extend_back(JunkBlock(3, 2, 0.9), [0.1, 0.7, 0.6, 0.99, 0.98], 0.5, lines=1).first_paragraph
+    2
     """
     if minimum is None:
         return block
     start = block.first_paragraph
-    while start > 1 and probabilities[start - 1] >= minimum:
+    floor = 1 if lines is None else max(1, block.first_paragraph - lines)
+    while start > floor and probabilities[start - 1] >= minimum:
         start -= 1
     if start == block.first_paragraph:
         return block
