@@ -58,7 +58,7 @@ HELD_APART_STYLES = frozenset({"timeline", "key_facts", "event_listing", "recipe
 _SESSION_8 = f"bias {TEXT_BIAS_DEFAULT}, unmarked block needs {UNMARKED_MIN_LOG_ODDS:g}"
 RULES = (("bias 0, no marker rule (session 7)", 0.0, float("-inf"), None, None),
          ("bias 1.5, no marker rule", TEXT_BIAS_DEFAULT, float("-inf"), None, None),
-         (f"{_SESSION_8} (sessions 8-17)", TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, None, None),
+         (f"{_SESSION_8} (shipped since session 8)", TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, None, None),
          *((f"{_SESSION_8}, extended back over {'one line' if lines == 1 else 'lines'} at p >= {minimum}",
             TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, minimum, lines)
            for lines in (None, 1) for minimum in (0.5, 0.6, 0.7, 0.8)))

@@ -45,10 +45,11 @@ HTML_BIAS_DEFAULT = 2.0
 # not seen (clean documents cut 42 -> 13 of 304, exact starts 0.802 -> 0.812; docs/experiments.md).
 TEXT_BIAS_DEFAULT = 1.5
 UNMARKED_MIN_LOG_ODDS = 10.0
-# Once a plain-text block is found, the lines just before it that are more likely junk than not (at
-# least this probability, before any bias) join it: the bias that keeps a clean article's closing lines
-# from adding up to a block also left a block's own label or first items out, when the model was only
-# fairly sure of them. None: no extension. TEXT_EXTEND_LINES caps how many lines it takes (None: no cap).
+# Off. Once a plain-text block is found, the lines just before it at TEXT_EXTEND_MIN or more (before any
+# bias; at most TEXT_EXTEND_LINES of them) could join it: the text bias leaves a block's own label out when
+# the model is only fairly sure of it (labels_dev's late starts). Session 18 measured eight settings on
+# development documents: each one that won exact starts cut article text in about the same measure (the
+# lines just before a block are as often a clean ending's), so none is used (docs/experiments.md).
 TEXT_EXTEND_MIN = None
 TEXT_EXTEND_LINES = None
 # Probabilities are clipped away from 0 and 1 so one paragraph cannot veto
