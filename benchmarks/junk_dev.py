@@ -16,6 +16,10 @@ shipped recipe (three composition draws, averaged) on one side and scores
   side (endings of shapes the model never saw), blocks and paragraph groups
   as in "parts".
 
+To run the two splits at once, give each process its own --out (`--splits
+parts --out a.md`, `--splits styles --out b.md`); session 18's junk_dev.md
+is two such files put together by hand.
+
 Both fits also train on the ScrapingHub pages and WCXB half B
 (sha256("half:" + key) % 2 == 1), so WCXB half A is unseen: it is scored as
 HTML and as plain text (its extracted text through split_text). Nothing here
@@ -62,8 +66,8 @@ RULES = (("bias 0, no marker rule (session 7)", 0.0, float("-inf"), None, None),
          *((f"{_SESSION_8}, extended back over {'one line' if lines == 1 else 'lines'} at p >= {minimum}",
             TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, minimum, lines)
            for lines in (None, 1) for minimum in (0.5, 0.6, 0.7, 0.8)))
-SHIPPED_RULE = next(rule for rule in RULES
-                    if rule[1:] == (TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, TEXT_EXTEND_MIN, TEXT_EXTEND_LINES))
+_SHIPPED = (TEXT_BIAS_DEFAULT, UNMARKED_MIN_LOG_ODDS, TEXT_EXTEND_MIN, TEXT_EXTEND_LINES)
+SHIPPED_RULE = next((rule for rule in RULES if rule[1:] == _SHIPPED), (f"shipped: {_SHIPPED}", *_SHIPPED))
 
 
 def hashed(text: str) -> int:

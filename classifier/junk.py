@@ -48,8 +48,9 @@ UNMARKED_MIN_LOG_ODDS = 10.0
 # Off. Once a plain-text block is found, the lines just before it at TEXT_EXTEND_MIN or more (before any
 # bias; at most TEXT_EXTEND_LINES of them) could join it: the text bias leaves a block's own label out when
 # the model is only fairly sure of it (labels_dev's late starts). Session 18 measured eight settings on
-# development documents: each one that won exact starts cut article text in about the same measure (the
-# lines just before a block are as often a clean ending's), so none is used (docs/experiments.md).
+# development documents: those that won enough starts (p >= 0.5 or 0.6) also took in the key-value lines
+# of list endings and sign-offs, cutting article text in 5 to 19 more documents; the narrower ones gained
+# too little. So none is used (docs/experiments.md).
 TEXT_EXTEND_MIN = None
 TEXT_EXTEND_LINES = None
 # Probabilities are clipped away from 0 and 1 so one paragraph cannot veto
@@ -319,7 +320,8 @@ def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN
            unmarked_min: float = UNMARKED_MIN_LOG_ODDS, extend_min: float | None = TEXT_EXTEND_MIN,
            extend_lines: int | None = TEXT_EXTEND_LINES) -> JunkBlock | None:
     """The block, if any: the best suffix at the format's bias; in text, an unmarked block needs more,
-    and a found block takes in the fairly sure lines just before it (extend_back).
+    and, when `extend_min` is set (it is not by default), a found block takes in the fairly sure lines
+    just before it (extend_back).
 
     The block's log-odds are summed after the bias, and each paragraph gives
     at most about 3.9 before it (PROBABILITY_CLIP), so at the text bias an
@@ -335,7 +337,9 @@ def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN
 
 def extend_back(block: JunkBlock, probabilities, minimum: float | None, lines: int | None = None) -> JunkBlock:
     """The block with the paragraphs just before it that have at least `minimum` probability, at most
-    `lines` of them (never paragraph 0, as in best_suffix); unchanged when `minimum` is None.
+    `lines` of them (never paragraph 0, as in best_suffix); unchanged when `minimum` is None. The run
+    stops at the first paragraph below `minimum`. Confidence and log-odds stay those of the block found
+    (the lines taken in were not part of that decision).
 
     >>> extend_back(JunkBlock(3, 2, 0.9), [0.1, 0.7, 0.6, 0.99, 0.98], 0.5).first_paragraph
     1

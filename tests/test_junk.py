@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-from classifier.junk import (JUNK_MARGIN_DEFAULT, LABELS, TEXT_BIAS_DEFAULT, TRAILERS, UNMARKED_MIN_LOG_ODDS, JunkModel,
-                             bare, best_suffix, cue_matrix, decide)
+from classifier.junk import (JUNK_MARGIN_DEFAULT, LABELS, TEXT_BIAS_DEFAULT, TEXT_EXTEND_MIN, TRAILERS,
+                             UNMARKED_MIN_LOG_ODDS, JunkBlock, JunkModel, bare, best_suffix, cue_matrix, decide,
+                             extend_back)
 from classifier.text import split_text
 
 
@@ -88,9 +89,24 @@ def test_a_found_text_block_extends_back_over_fairly_sure_lines():
     assert decide([0.9, 0.7, 0.98, 0.98, 0.99], paragraphs, is_html=False, extend_min=0.5).first_paragraph == 1
 
 
-def test_extension_never_makes_a_block_of_a_clean_document():
-    paragraphs = _lines("When: Friday 12 June, 7pm", "Where: the reading room", "Tickets: free at the desk")
-    assert decide([0.01, 0.7, 0.7, 0.7], paragraphs, is_html=False, extend_min=0.5) is None
+def test_extension_stops_at_the_first_line_below_the_minimum():
+    assert extend_back(JunkBlock(4, 1, 0.9), [0.1, 0.7, 0.3, 0.7, 0.99], 0.5).first_paragraph == 3
+
+
+def test_a_block_the_marker_rule_refuses_is_not_rescued_by_extension():
+    # a marked, fairly sure line (a teaser) before three sure unmarked lines: the best suffix is the
+    # unmarked lines alone, which are too few for an unmarked block; extension must not bring in the marker
+    paragraphs = _lines("A teaser that stops…", "When: Friday 12 June, 7pm", "Where: the reading room",
+                        "Tickets: free at the desk")
+    probabilities = [0.01, 0.7, 0.95, 0.95, 0.95]
+    assert decide(probabilities, paragraphs, is_html=False, extend_min=0.5) is None
+
+
+def test_the_shipped_decision_does_not_extend():
+    assert TEXT_EXTEND_MIN is None
+    paragraphs = _lines("Elsewhere on the Courier:", "Bypass roadworks finish early", "A teaser that stops…",
+                        "Load more")
+    assert decide([0.01, 0.7, 0.98, 0.98, 0.99], paragraphs, is_html=False).first_paragraph == 2
 
 
 def test_html_blocks_are_not_extended():
