@@ -20,7 +20,10 @@ development documents are the same for both fits, so the figures differ only by 
   with article text cut;
 - WCXB half A as HTML: pages whose article text was cut;
 - benchmarks/labels_dev (development data: blocks under labels worded as the model has not seen):
-  exact, late, early and missed block starts, clean documents cut.
+  exact, late, early and missed block starts, clean documents cut;
+- benchmarks/endings_dev (development data, since session 18: HTML pages ending in newsletter boxes,
+  comment sections and one-story boxes, clean pages with list-like endings, a few text articles):
+  the same, and documents with article text cut.
 
 Nothing here touches the held-out splits or the fresh sets. Counts only; no page text is written.
 A draw of one split takes about six minutes on one core; set OMP_NUM_THREADS=1 when running several
@@ -38,17 +41,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from fresh import outcome  # noqa: E402
+from fresh import outcome, truth_of  # noqa: E402
 from junk_dev import (DATASETS, SHIPPED_RULE, development_documents, development_pages, html_page_results,  # noqa: E402
                       pages_line, split_parts, text_result)
 
 from classifier.corpus import TRAINING_DATA, load_corpus, read_jsonl  # noqa: E402
 from classifier.features import Lexicon  # noqa: E402
 from classifier.junk import JunkModel  # noqa: E402
+from classifier.scoring import parse_document  # noqa: E402
 from classifier.text import split_text  # noqa: E402
 from classifier.train import JUNK_DRAW_SEEDS, _composed_parts, composed_draw, page_training_set, with_pages  # noqa: E402
 
 LABELS_DEV = HERE / "labels_dev"
+ENDINGS_DEV = HERE / "endings_dev"
 
 
 def training_side_candidates(corpus, files: dict[str, Path]) -> dict[str, list[dict]]:
@@ -81,7 +86,21 @@ def labels_dev_outcomes(junk: JunkModel, cases: list[dict]) -> dict[str, int]:
     return counts
 
 
-def measure(junk: JunkModel, dev_documents, eval_pages, cases) -> str:
+def endings_dev_outcomes(junk: JunkModel, cases: list[dict]) -> str:
+    """benchmarks/endings_dev (development data, text and HTML) as fresh.py judges it: exact / late / early /
+    missed, clean cut, and documents with article text cut."""
+    counts = dict.fromkeys(("exact", "late", "early", "missed", "clean cut", "clean kept", "article cut"), 0)
+    for case in cases:
+        document = parse_document(**{case["format"]: case["input"]})
+        _, block = junk.find(document.paragraphs, case["format"] == "html")
+        truth, article_end = truth_of(case, document.text)
+        got = document.paragraphs[block.first_paragraph].start if block else None
+        counts[outcome(got, truth)] += 1
+        counts["article cut"] += got is not None and got < article_end
+    return " / ".join(str(counts[k]) for k in ("exact", "late", "early", "missed", "clean cut", "article cut"))
+
+
+def measure(junk: JunkModel, dev_documents, eval_pages, cases, endings_cases=()) -> str:
     """One table row's figures for a fitted junk model (text documents under the shipped text rule)."""
     probabilities = junk.many_probabilities([(d.paragraphs, False) for d, _ in dev_documents])
     results = [text_result(p, d.paragraphs, y, SHIPPED_RULE) for p, (d, y) in zip(probabilities, dev_documents)]
@@ -91,7 +110,8 @@ def measure(junk: JunkModel, dev_documents, eval_pages, cases) -> str:
     return (f"{lab['exact']} / {lab['late']} / {lab['early']} / {lab['missed']} / {lab['clean cut']} "
             f"| {sum(r['exact'] for r in with_block) / max(len(with_block), 1):.4f} "
             f"| {sum(r['found'] for r in clean)} of {len(clean)} | {sum(r['article_cut'] for r in results)} of "
-            f"{len(results)} | {pages_line(html_page_results(junk, eval_pages)).split(' / ')[0]} |")
+            f"{len(results)} | {pages_line(html_page_results(junk, eval_pages)).split(' / ')[0]} "
+            f"| {endings_dev_outcomes(junk, endings_cases) if endings_cases else '-'} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     page_set = page_training_set(train_pages, lexicon)
     cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
+    endings_cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(ENDINGS_DEV.glob("*/*.json"))]
     log(f"candidates on the training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}")
 
     lines = ["# The junk model with and without the candidate records", "",
@@ -131,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
              f"training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}. labels_dev: "
              f"{len(cases)} documents; WCXB half A: {len(eval_pages)} pages.", "",
              "| draw | split | fit | labels_dev exact / late / early / missed / clean cut | junk_dev exact start "
-             "| clean documents cut | documents with article text cut | WCXB-A HTML pages cut |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| clean documents cut | documents with article text cut | WCXB-A HTML pages cut "
+             f"| endings_dev ({len(endings_cases)}) exact / late / early / missed / clean cut / article cut |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for offset in args.offsets:
         seeds = [seed + offset for seed in JUNK_DRAW_SEEDS]
         for split in args.splits:
@@ -143,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                                 ("with", {**fit_parts, **{k: fit_parts[k] + v for k, v in extra.items()}})):
                 draws = [composed_draw(parts, lexicon, seed) for seed in seeds]
                 junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
-                lines.append(f"| +{offset} | {split} | {name} | {measure(junk, dev_documents, eval_pages, cases)}")
+                lines.append(f"| +{offset} | {split} | {name} | {measure(junk, dev_documents, eval_pages, cases, endings_cases)}")
                 log(lines[-1])
     lines += ["", f"Written in {(time.perf_counter() - started) / 60:.1f} minutes."]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
