@@ -91,6 +91,17 @@ _TIME_AGO = re.compile(_AGO.pattern + r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|se
                        r"\d{1,2},?\s+\d{4}\b", re.I)
 # Both forms hold a digit, and most paragraphs have none: ruling that out first is far quicker than the search.
 _DIGIT = re.compile(r"\d")
+# A dated entry: a line led by a date or a year and then a colon or a dash, as in a timeline or a "Key
+# dates" box ("2019: ...", "12 March 2024 - ...", "Fri 3 May: ...", "June 3, 2019 – ..."). Clean articles end
+# in such lists; a teaser's time stamp ("June 3, 2019" on its own line) has no entry after it.
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATED_ENTRY = re.compile(
+    r"\s*(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]{0,6}\.?,?\s+)?"
+    rf"(?:{_DAY}\s+{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+{_DAY}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}}"
+    r"|\d{4}(?:\s*[-–/]\s*\d{2,4})?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+    r"\s*(?::|\s[-–—]|[-–—]\s)\s*\w", re.I)
 _COMMENTS = re.compile(r"^\d+\s+comments?$|^\d+\s+shares?$", re.I)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|#\d+)\s")
 _TERMINAL = tuple(".!?\"”'’):;")
@@ -147,7 +158,20 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
         float(paragraph.tag in ("h1", "h2", "h3", "h4", "h5", "h6")),
         float(paragraph.tag == "li"),
         *((float(cue in paragraph.context) for cue in HTML_CUES) if paragraph.context else _NO_HTML_CUES),
+        float(dated_entry(text)),
     ]
+
+
+def dated_entry(text: str) -> bool:
+    """Whether a line is a dated entry of a list (a timeline, "Key dates"): a date or year, then a colon or
+    a dash, then the entry.
+
+    >>> dated_entry("12 March 2024: the council votes"), dated_entry("2019 - Founded in Leeds")
+    (True, True)
+    >>> dated_entry("June 3, 2019"), dated_entry("2019 was a hard year")
+    (False, False)
+    """
+    return bool(_DIGIT.search(text[:40]) and _DATED_ENTRY.match(text))
 
 
 # Indices into own_cues of the junk markers (is_marked): trailing ellipsis, mojibake, label, label prefix,
@@ -155,8 +179,10 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
 MARKER_CUES = (3, 6, 8, 9, 10, 12)
 # Emoji as markers: the emoji planes, miscellaneous symbols and dingbats (not ©, °, ™ or arrows).
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2B55]")
+# Index into own_cues of the dated-entry cue (dated_entry), after the HTML container names.
+DATED_ENTRY_CUE = 21 + len(HTML_CUES)
 # Indices into own_cues used for the neighbour features.
-_NEIGHBOUR_CUES = (0, 2, 3, 4, 6, 7, 8, 10, 18)
+_NEIGHBOUR_CUES = (0, 2, 3, 4, 6, 7, 8, 10, 18, DATED_ENTRY_CUE)
 
 
 def cue_matrix(paragraphs: tuple[Paragraph, ...] | list[Paragraph], lexicon: Lexicon | None,

@@ -92,6 +92,11 @@ def cases():
     yield "junk._TIME_AGO", ago, "'jan' + 'a'*n", lambda n: "jan" + "a" * n, ago.search
     yield "junk._TIME_AGO", ago, "'jan 1,' + ' '*n", lambda n: "jan 1," + " " * n, ago.search
     yield "junk._TIME_AGO", ago, "'1'*n", lambda n: "1" * n, ago.search
+    dated = junk._DATED_ENTRY
+    yield "junk._DATED_ENTRY", dated, "' '*n + '2019'", lambda n: " " * n + "2019", dated.match
+    yield "junk._DATED_ENTRY", dated, "'2019' + ' '*n + '-'", lambda n: "2019" + " " * n + "-", dated.match
+    yield "junk._DATED_ENTRY", dated, "'fri' + 'a'*n", lambda n: "fri" + "a" * n, dated.match
+    yield "junk._DATED_ENTRY", dated, "'3 may' + ' '*n + ':'", lambda n: "3 may" + " " * n + ":", dated.match
     comments = junk._COMMENTS
     yield "junk._COMMENTS", comments, "'1'*n + ' commentx'", lambda n: "1" * n + " commentx", comments.match
     yield "junk._COMMENTS", comments, "'1' + ' '*n", lambda n: "1" + " " * n, comments.match

@@ -1,0 +1,126 @@
+"""The junk model with and without the dated-entry cue, on development data, over several draws.
+
+    python benchmarks/junk_dated_cue.py [--offsets 2000 2100 2200] [--splits parts styles]
+                                        [--datasets ../shared/datasets] [--out benchmarks/junk_dated_cue.md]
+
+How the dated-entry cue (`junk.dated_entry`: a line led by a date or a year, then a colon or a dash, as
+in a timeline or a "Key dates" box) was judged before it joined the shipped model (session 20,
+docs/experiments.md). For each draw (the shipped JUNK_DRAW_SEEDS moved by an offset) and each of
+junk_dev's splits, the shipped recipe is fitted twice on the same composed documents and pages: with
+the cue's columns (its own and its four neighbours') and without them. Development documents are the
+same for both fits, so the figures differ only by the cue. The figures are those of
+benchmarks/junk_candidates.py (its docstring says what each measures): junk_dev's development documents
+as plain text, WCXB half A as HTML, labels_dev and endings_dev.
+
+Nothing here touches the held-out splits or the fresh sets. Counts only; no page text is written. Run
+one process per split with OMP_NUM_THREADS=1 to use two cores; a split takes about 45 minutes for
+three draws.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+from junk_candidates import ENDINGS_DEV, LABELS_DEV, measure  # noqa: E402
+from junk_dev import DATASETS, development_documents, development_pages, split_parts  # noqa: E402
+
+from classifier import junk as junk_module  # noqa: E402
+from classifier.corpus import TRAINING_DATA, load_corpus  # noqa: E402
+from classifier.features import Lexicon  # noqa: E402
+from classifier.junk import _NEIGHBOUR_CUES, DATED_ENTRY_CUE, JunkModel, cue_matrix  # noqa: E402
+from classifier.train import JUNK_DRAW_SEEDS, composed_draw, page_training_set, with_pages  # noqa: E402
+
+
+def dated_columns(own_width: int) -> list[int]:
+    """The cue matrix's columns that come from the dated-entry cue: its own and its four neighbours'."""
+    width = len(_NEIGHBOUR_CUES)
+    k = _NEIGHBOUR_CUES.index(DATED_ENTRY_CUE)
+    return [DATED_ENTRY_CUE] + [own_width + j * width + k for j in range(4)]
+
+
+OWN_WIDTH = DATED_ENTRY_CUE + 1  # the dated-entry cue is the last of own_cues
+DROPPED = dated_columns(OWN_WIDTH)
+
+
+def without_cue(rows: list[np.ndarray]) -> list[np.ndarray]:
+    return [np.delete(r, DROPPED, axis=1) if len(r) else r for r in rows]
+
+
+class WithoutDatedCue(JunkModel):
+    """The shipped junk model with the dated-entry cue's columns left out of every cue matrix."""
+
+    def many_probabilities(self, documents):
+        def reduced(paragraphs, lexicon, is_html):
+            return without_cue([cue_matrix(paragraphs, lexicon, is_html)])[0]
+
+        junk_module.cue_matrix = reduced
+        try:
+            return super().many_probabilities(documents)
+        finally:
+            junk_module.cue_matrix = cue_matrix
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offsets", type=int, nargs="+", default=[2000, 2100, 2200],
+                        help="draws: JUNK_DRAW_SEEDS moved by each offset")
+    parser.add_argument("--splits", nargs="+", choices=("parts", "styles"), default=["parts", "styles"])
+    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    parser.add_argument("--out", type=Path, default=HERE / "junk_dated_cue.md")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+
+    def log(message):
+        print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
+
+    corpus = load_corpus(TRAINING_DATA)
+    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
+    try:
+        train_pages, eval_pages = development_pages(args.datasets)
+    except FileNotFoundError as error:
+        print(f"junk_dated_cue: {error}", file=sys.stderr)
+        return 1
+    page_set = page_training_set(train_pages, lexicon)
+    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
+    endings_cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(ENDINGS_DEV.glob("*/*.json"))]
+
+    lines = ["# The junk model with and without the dated-entry cue", "",
+             f"Made by `python benchmarks/junk_dated_cue.py --offsets {' '.join(map(str, args.offsets))}` "
+             f"(protocol in its docstring). labels_dev: {len(cases)} documents; WCXB half A: {len(eval_pages)} "
+             "pages.", "",
+             "| draw | split | fit | labels_dev exact / late / early / missed / clean cut | junk_dev exact start "
+             "| clean documents cut | documents with article text cut | WCXB-A HTML pages cut "
+             f"| endings_dev ({len(endings_cases)}) exact / late / early / missed / clean cut / article cut |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for offset in args.offsets:
+        seeds = [seed + offset for seed in JUNK_DRAW_SEEDS]
+        for split in args.splits:
+            fit_parts, dev_parts = split_parts(corpus, split)
+            parsed, labels = development_documents(dev_parts)
+            dev_documents = [(d, y) for d, y in zip(parsed, labels) if d.source != "html"]
+            draws = with_pages([composed_draw(fit_parts, lexicon, seed) for seed in seeds], *page_set)
+            for name in ("without", "with"):
+                if name == "without":
+                    junk = WithoutDatedCue(lexicon=lexicon).fit_draws([(d, y, without_cue(r)) for d, y, r in draws])
+                else:
+                    junk = JunkModel(lexicon=lexicon).fit_draws(draws)
+                lines.append(f"| +{offset} | {split} | {name} | "
+                             f"{measure(junk, dev_documents, eval_pages, cases, endings_cases)}")
+                log(lines[-1])
+    lines += ["", f"Written in {(time.perf_counter() - started) / 60:.1f} minutes."]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
