@@ -47,7 +47,7 @@ def dated_columns(own_width: int) -> list[int]:
     return [DATED_ENTRY_CUE] + [own_width + j * width + k for j in range(4)]
 
 
-OWN_WIDTH = DATED_ENTRY_CUE + 1  # the dated-entry cue is the last of own_cues
+OWN_WIDTH = DATED_ENTRY_CUE + 1  # the dated-entry cue is the last of own_cues (tests/test_junk.py checks)
 DROPPED = dated_columns(OWN_WIDTH)
 
 
@@ -56,7 +56,10 @@ def without_cue(rows: list[np.ndarray]) -> list[np.ndarray]:
 
 
 class WithoutDatedCue(JunkModel):
-    """The shipped junk model with the dated-entry cue's columns left out of every cue matrix."""
+    """The shipped junk model with the dated-entry cue's columns left out of every cue matrix.
+
+    Fit it with precomputed rows passed through `without_cue`: `fit` without rows would build full ones.
+    """
 
     def many_probabilities(self, documents):
         def reduced(paragraphs, lexicon, is_html):

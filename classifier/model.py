@@ -25,7 +25,8 @@ from pathlib import Path
 # 3: the junk model holds several members, one per composition draw (session 8).
 # 4: ... and its own text decision settings; its mojibake cue no longer fires on curly quotes (session 8).
 # 5: a zlib-compressed pickle (protocol 5) read with the C unpickler: 0.03 s at start-up, joblib.load took 0.15 s.
-FORMAT_VERSION = 5
+# 6: the junk model's cues gained the dated-entry cue (session 20); a format-5 artifact cannot score.
+FORMAT_VERSION = 6
 PICKLE_PROTOCOL = 5
 ZLIB_LEVEL = 6
 MODEL_DIR = Path(__file__).parent / "models"

@@ -1,9 +1,10 @@
 import numpy as np
 import pytest
 
-from classifier.junk import (JUNK_MARGIN_DEFAULT, LABELS, TEXT_BIAS_DEFAULT, TEXT_EXTEND_MIN, TRAILERS,
-                             UNMARKED_MIN_LOG_ODDS, JunkBlock, JunkModel, bare, best_suffix, cue_matrix, decide,
-                             extend_back)
+from classifier.junk import (DATED_ENTRY_CUE, JUNK_MARGIN_DEFAULT, LABELS, TEXT_BIAS_DEFAULT, TEXT_EXTEND_MIN,
+                             TRAILERS, UNMARKED_MIN_LOG_ODDS, JunkBlock, JunkModel, bare, best_suffix, cue_matrix,
+                             dated_entry, decide, extend_back, own_cues)
+from classifier.junk import _NEIGHBOUR_CUES
 from classifier.text import split_text
 
 
@@ -41,6 +42,39 @@ def test_cue_matrix_has_one_row_per_paragraph(tiny_lexicon):
     doc = split_text("A paragraph.\nNews\n⚡ Teaser headline\nIt goes on…\nEnd of content")
     rows = cue_matrix(doc.paragraphs, tiny_lexicon, False)
     assert rows.shape[0] == 5
+
+
+@pytest.mark.parametrize("line", ["2019: Founded in Leeds", "12 March 2024: the council votes",
+                                  "March 2020 - lockdown begins", "Fri 3 May: doors open at 7pm",
+                                  "June 3, 2019 – the first hearing", "Sept. 11, 2001: the attacks",
+                                  "2014–15: a record season", "1990 — Mandela is freed", "03/05/2024: case filed"])
+def test_timeline_lines_are_dated_entries(line):
+    assert dated_entry(line)
+
+
+@pytest.mark.parametrize("line", ["June 3, 2019", "12 May 2024", "2 hours ago", "2019 was a hard year",
+                                  "In 2019: a quieter year", "10 things you need to know", "3-2 victory for City",
+                                  "2,000 people marched - police say", "Mar 3"])
+def test_time_stamps_counts_and_prose_are_not_dated_entries(line):
+    # a teaser's time stamp has no entry after it; a count or a score is not a date
+    assert not dated_entry(line)
+
+
+def test_the_dated_entry_cue_is_the_last_own_cue():
+    # benchmarks/junk_dated_cue.py drops the cue's columns by this layout to fit the model without it
+    paragraph = split_text("2019: founded").paragraphs[0]
+    assert len(own_cues(paragraph, None)) == DATED_ENTRY_CUE + 1 and _NEIGHBOUR_CUES[-1] == DATED_ENTRY_CUE
+
+
+def test_the_dated_entry_cue_is_an_own_and_a_neighbour_cue():
+    paragraphs = split_text("Key dates\n\n2019: founded\n\n2024: the vote\n\nA closing line of prose here.").paragraphs
+    assert [own_cues(p, None)[DATED_ENTRY_CUE] for p in paragraphs] == [0.0, 1.0, 1.0, 0.0]
+    rows = cue_matrix(paragraphs, None, False)
+    width, k = len(_NEIGHBOUR_CUES), _NEIGHBOUR_CUES.index(DATED_ENTRY_CUE)
+    previous2, previous, following, following2 = (DATED_ENTRY_CUE + 1 + j * width + k for j in range(4))
+    # the heading is followed by two dated entries; the closing line comes after them
+    assert (rows[0, following], rows[0, following2]) == (1.0, 1.0)
+    assert (rows[3, previous2], rows[3, previous], rows[3, following]) == (1.0, 1.0, 0.0)
 
 
 def test_tiny_junk_model_finds_a_block(tiny_model, neutral_sentences):
