@@ -1,6 +1,6 @@
 """The junk model with and without the dated-entry cue, on development data, over several draws.
 
-    python benchmarks/junk_dated_cue.py [--offsets 2000 2100 2200] [--splits parts styles]
+    python benchmarks/junk_dated_cue.py [--offsets 2000 2100 2200] [--splits parts styles] [--candidate]
                                         [--datasets ../shared/datasets] [--out benchmarks/junk_dated_cue.md]
 
 How the dated-entry cue (`junk.dated_entry`: a line led by a date or a year, then a colon or a dash, as
@@ -12,6 +12,11 @@ same for both fits, so the figures differ only by the cue. The figures are those
 benchmarks/junk_candidates.py (its docstring says what each measures): junk_dev's development documents
 as plain text, WCXB half A as HTML, labels_dev and endings_dev.
 
+With --candidate, the two fits are the shipped cue and CANDIDATE (below), a revision of its pattern
+written after session 20's review: years limited to 1500-2099, the entry must start with a letter or a
+quotation mark and not with "By", "Updated" or the like (a teaser's stamp and byline), and ISO dates,
+decades, seasons, "early/mid/late" years, a leading bullet and unspaced dashes are taken.
+
 Nothing here touches the held-out splits or the fresh sets. Counts only; no page text is written. Run
 one process per split with OMP_NUM_THREADS=1 to use two cores; a split takes about 45 minutes for
 three draws.
@@ -21,7 +26,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from contextlib import contextmanager
 import time
 from pathlib import Path
 
@@ -72,11 +79,42 @@ class WithoutDatedCue(JunkModel):
             junk_module.cue_matrix = cue_matrix
 
 
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[5-9]|20)\d\d"
+CANDIDATE = re.compile(
+    r"\s*(?:[-•*·▪►]\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]{0,6}\.?,?\s+)?"
+    rf"(?:{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?|{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?|{_MONTH}\s+{_YEAR}|{_YEAR}-\d\d-\d\d"
+    rf"|(?:(?:early|mid|late|spring|summer|autumn|fall|winter)[\s-]+)?{_YEAR}s?(?:\s*[-–/]\s*\d{{2,4}})?"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+    r"\s*(?::|[-–—]{1,2})\s*(?!(?:by|updated|posted|published|read more)\b)[\"“'(]?[^\W\d_]", re.I)
+_DIGIT = re.compile(r"\d")
+
+
+def candidate_entry(text: str) -> bool:
+    """junk.dated_entry with the CANDIDATE pattern."""
+    return bool(_DIGIT.search(text[:40]) and CANDIDATE.match(text))
+
+
+@contextmanager
+def dated_cue(function):
+    """Every cue matrix built inside computes the dated-entry cue with `function`."""
+    shipped = junk_module.dated_entry
+    junk_module.dated_entry = function
+    try:
+        yield
+    finally:
+        junk_module.dated_entry = shipped
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offsets", type=int, nargs="+", default=[2000, 2100, 2200],
                         help="draws: JUNK_DRAW_SEEDS moved by each offset")
     parser.add_argument("--splits", nargs="+", choices=("parts", "styles"), default=["parts", "styles"])
+    parser.add_argument("--candidate", action="store_true",
+                        help="compare the shipped cue with the CANDIDATE pattern, not with no cue")
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--out", type=Path, default=HERE / "junk_dated_cue.md")
     args = parser.parse_args(argv)
@@ -96,8 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
     endings_cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(ENDINGS_DEV.glob("*/*.json"))]
 
-    lines = ["# The junk model with and without the dated-entry cue", "",
-             f"Made by `python benchmarks/junk_dated_cue.py --offsets {' '.join(map(str, args.offsets))}` "
+    title = ("# The junk model with the shipped dated-entry cue and with the candidate pattern" if args.candidate
+             else "# The junk model with and without the dated-entry cue")
+    lines = [title, "",
+             f"Made by `python benchmarks/junk_dated_cue.py --offsets {' '.join(map(str, args.offsets))}"
+             f"{' --candidate' if args.candidate else ''}` "
              f"(protocol in its docstring). labels_dev: {len(cases)} documents; WCXB half A: {len(eval_pages)} "
              "pages.", "",
              "| draw | split | fit | labels_dev exact / late / early / missed / clean cut | junk_dev exact start "
@@ -110,6 +151,16 @@ def main(argv: list[str] | None = None) -> int:
             fit_parts, dev_parts = split_parts(corpus, split)
             parsed, labels = development_documents(dev_parts)
             dev_documents = [(d, y) for d, y in zip(parsed, labels) if d.source != "html"]
+            if args.candidate:
+                for name, function in (("shipped", junk_module.dated_entry), ("candidate", candidate_entry)):
+                    with dated_cue(function):
+                        draws = with_pages([composed_draw(fit_parts, lexicon, seed) for seed in seeds],
+                                           *page_training_set(train_pages, lexicon))
+                        junk = JunkModel(lexicon=lexicon).fit_draws(draws)
+                        lines.append(f"| +{offset} | {split} | {name} | "
+                                     f"{measure(junk, dev_documents, eval_pages, cases, endings_cases)}")
+                    log(lines[-1])
+                continue
             draws = with_pages([composed_draw(fit_parts, lexicon, seed) for seed in seeds], *page_set)
             for name in ("without", "with"):
                 if name == "without":
