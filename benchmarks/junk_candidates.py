@@ -100,6 +100,20 @@ def endings_dev_outcomes(junk: JunkModel, cases: list[dict]) -> str:
     return " / ".join(str(counts[k]) for k in ("exact", "late", "early", "missed", "clean cut", "article cut"))
 
 
+def development_cases() -> tuple[list[dict], list[dict]]:
+    """The labels_dev and endings_dev documents."""
+    return tuple([json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*/*.json"))]
+                 for folder in (LABELS_DEV, ENDINGS_DEV))
+
+
+def table_head(endings_count: int) -> list[str]:
+    """The header of the table of `measure` rows."""
+    return ["| draw | split | fit | labels_dev exact / late / early / missed / clean cut | junk_dev exact start "
+            "| clean documents cut | documents with article text cut | WCXB-A HTML pages cut "
+            f"| endings_dev ({endings_count}) exact / late / early / missed / clean cut / article cut |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+
+
 def measure(junk: JunkModel, dev_documents, eval_pages, cases, endings_cases=()) -> str:
     """One table row's figures for a fitted junk model (text documents under the shipped text rule)."""
     probabilities = junk.many_probabilities([(d.paragraphs, False) for d, _ in dev_documents])
@@ -142,19 +156,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"junk_candidates: {error}", file=sys.stderr)
         return 1
     page_set = page_training_set(train_pages, lexicon)
-    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
-    endings_cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(ENDINGS_DEV.glob("*/*.json"))]
+    cases, endings_cases = development_cases()
     log(f"candidates on the training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}")
 
     lines = ["# The junk model with and without the candidate records", "",
              f"Made by `python benchmarks/junk_candidates.py --blocks {args.blocks} --endings {args.endings}` "
              "(protocol in its docstring). Candidates on the "
              f"training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}. labels_dev: "
-             f"{len(cases)} documents; WCXB half A: {len(eval_pages)} pages.", "",
-             "| draw | split | fit | labels_dev exact / late / early / missed / clean cut | junk_dev exact start "
-             "| clean documents cut | documents with article text cut | WCXB-A HTML pages cut "
-             f"| endings_dev ({len(endings_cases)}) exact / late / early / missed / clean cut / article cut |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             f"{len(cases)} documents; WCXB half A: {len(eval_pages)} pages.", "", *table_head(len(endings_cases))]
     for offset in args.offsets:
         seeds = [seed + offset for seed in JUNK_DRAW_SEEDS]
         for split in args.splits:

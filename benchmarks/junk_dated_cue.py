@@ -25,7 +25,6 @@ three draws.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from contextlib import contextmanager
@@ -37,13 +36,13 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-from junk_candidates import ENDINGS_DEV, LABELS_DEV, measure  # noqa: E402
+from junk_candidates import development_cases, measure, table_head  # noqa: E402
 from junk_dev import DATASETS, development_documents, development_pages, split_parts  # noqa: E402
 
 from classifier import junk as junk_module  # noqa: E402
 from classifier.corpus import TRAINING_DATA, load_corpus  # noqa: E402
 from classifier.features import Lexicon  # noqa: E402
-from classifier.junk import _NEIGHBOUR_CUES, DATED_ENTRY_CUE, JunkModel, cue_matrix  # noqa: E402
+from classifier.junk import _DAY, _DIGIT, _MONTH, _NEIGHBOUR_CUES, DATED_ENTRY_CUE, JunkModel, cue_matrix  # noqa: E402
 from classifier.train import JUNK_DRAW_SEEDS, composed_draw, page_training_set, with_pages  # noqa: E402
 
 
@@ -79,9 +78,6 @@ class WithoutDatedCue(JunkModel):
             junk_module.cue_matrix = cue_matrix
 
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]|20)\d\d"
 CANDIDATE = re.compile(
     r"\s*(?:[-•*·▪►]\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]{0,6}\.?,?\s+)?"
@@ -89,7 +85,6 @@ CANDIDATE = re.compile(
     rf"|(?:(?:early|mid|late|spring|summer|autumn|fall|winter)[\s-]+)?{_YEAR}s?(?:\s*[-–/]\s*\d{{2,4}})?"
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
     r"\s*(?::|[-–—]{1,2})\s*(?!(?:by|updated|posted|published|read more)\b)[\"“'(]?[^\W\d_]", re.I)
-_DIGIT = re.compile(r"\d")
 
 
 def candidate_entry(text: str) -> bool:
@@ -131,8 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"junk_dated_cue: {error}", file=sys.stderr)
         return 1
     page_set = page_training_set(train_pages, lexicon)
-    cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DEV.glob("*/*.json"))]
-    endings_cases = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(ENDINGS_DEV.glob("*/*.json"))]
+    cases, endings_cases = development_cases()
 
     title = ("# The junk model with the shipped dated-entry cue and with the candidate pattern" if args.candidate
              else "# The junk model with and without the dated-entry cue")
@@ -140,11 +134,7 @@ def main(argv: list[str] | None = None) -> int:
              f"Made by `python benchmarks/junk_dated_cue.py --offsets {' '.join(map(str, args.offsets))}"
              f"{' --candidate' if args.candidate else ''}` "
              f"(protocol in its docstring). labels_dev: {len(cases)} documents; WCXB half A: {len(eval_pages)} "
-             "pages.", "",
-             "| draw | split | fit | labels_dev exact / late / early / missed / clean cut | junk_dev exact start "
-             "| clean documents cut | documents with article text cut | WCXB-A HTML pages cut "
-             f"| endings_dev ({len(endings_cases)}) exact / late / early / missed / clean cut / article cut |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "pages.", "", *table_head(len(endings_cases))]
     for offset in args.offsets:
         seeds = [seed + offset for seed in JUNK_DRAW_SEEDS]
         for split in args.splits:
