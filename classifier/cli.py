@@ -40,9 +40,9 @@ from collections import deque
 from contextlib import contextmanager, nullcontext
 from typing import NamedTuple
 
-import ftfy.bad_codecs  # noqa: F401  registers the "sloppy" codecs a <meta charset> may need
 
 from . import __version__
+from .charsets import web_codec
 from .feeds import item_error, item_line, parse_feed
 from .model import ModelError, default_model
 from .scoring import (MAX_PARAGRAPHS_DEFAULT, TIME_BUDGET_DEFAULT, InputError, ScoringConfig, result_line,
@@ -84,20 +84,6 @@ _ELEMENT_NAME = re.compile(r"<([a-z_][\w.:-]*)")
 # <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
 # Bounded and without nested repetition: it runs on untrusted bytes (fuzz/redos_audit.py).
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset[ \t]{0,8}=[ \t\"']{0,8}([A-Za-z0-9_.:-]{1,40})", re.I)
-# The charsets a page may declare that lurid decodes: the web's legacy encodings (the WHATWG Encoding
-# standard's), not every Python codec (never unicode_escape, idna, punycode...). Python's names.
-_PAGE_CHARSETS = frozenset(
-    "cp1250 cp1251 cp1252 cp1253 cp1254 cp1255 cp1256 cp1257 cp1258 iso8859_1 iso8859_2 iso8859_3 iso8859_4 "
-    "iso8859_5 iso8859_6 iso8859_7 iso8859_8 iso8859_9 iso8859_10 iso8859_13 iso8859_14 iso8859_15 iso8859_16 koi8_r "
-    "koi8_u mac_roman mac_cyrillic cp866 cp874 shift_jis euc_jp iso2022_jp gbk gb2312 gb18030 big5 euc_kr "
-    "utf_16_le utf_16_be".split())
-# Labels the Encoding standard reads as another charset, as browsers do: a page that declares Latin-1 or
-# ASCII is read as windows-1252 ("\x93Shocking\x94" is “Shocking”, not two C1 control characters), and
-# windows-1252 as the standard defines it, where the five bytes Python's cp1252 leaves out (0x81, 0x8D,
-# 0x8F, 0x90, 0x9D) are U+0081... (ftfy's "sloppy" codecs): every byte decodes, as in a browser.
-_WHATWG_READS_AS = {"iso8859_1": "sloppy-windows-1252", "ascii": "sloppy-windows-1252",
-                    "cp1252": "sloppy-windows-1252", "iso8859_9": "sloppy-windows-1254",
-                    "cp1254": "sloppy-windows-1254", "iso8859_11": "cp874", "tis_620": "cp874"}
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -503,10 +489,11 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
                                 f"{error.start}); save it as UTF-8, or for HTML declare its <meta charset>")
         charset = declared.group(1).decode("ascii")
         try:
-            codec = codecs.lookup(charset).name.replace("-", "_")
-            if codec not in _PAGE_CHARSETS and codec not in _WHATWG_READS_AS:
-                raise LookupError(f"{charset!r} is not a charset for web pages")
-            content = data.decode(_WHATWG_READS_AS.get(codec, codec))
+            codec = web_codec(charset)
+            if codec == "utf_8":
+                return error_record(name, "invalid_encoding", f"{name}: not UTF-8 ({error.reason} at byte "
+                                    f"{error.start}), although its <meta> declares {charset}; save it as UTF-8")
+            content = data.decode(codec)
         except (LookupError, UnicodeError) as error:
             return error_record(name, "invalid_encoding", f"{name}: not UTF-8, and not the {charset} its "
                                 f"<meta> declares ({error}); save it as UTF-8")

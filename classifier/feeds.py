@@ -39,6 +39,7 @@ import defusedxml.ElementTree
 import lxml.etree
 import lxml.html
 
+from .charsets import web_codec
 from .scoring import InputError
 
 # Content types feedparser reports for markup; anything else is plain text.
@@ -201,7 +202,7 @@ def _decode(data: bytes, encoding: str | None) -> str:
             name = declared.group(1).lower()
             # a declaration of UTF-16 or UTF-32 on bytes read as ASCII is wrong: the bytes say otherwise
             if not (family is None and name.startswith(("utf-16", "utf-32", "ucs"))):
-                encoding = name
+                encoding = _as_browsers_read(name)
     if encoding is not None:
         try:
             return data.decode(encoding)
@@ -214,6 +215,15 @@ def _decode(data: bytes, encoding: str | None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("windows-1252", "replace")  # as feedparser falls back
+
+
+def _as_browsers_read(name: str) -> str:
+    """A declared encoding as browsers and feed readers decode it (Shift_JIS as cp932...); a name that is
+    no web encoding is kept, to be decoded as declared or refused as unknown."""
+    try:
+        return web_codec(name)
+    except LookupError:
+        return name
 
 
 class _Census:

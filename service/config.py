@@ -8,6 +8,7 @@ variable.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ class ServiceConfig:
             if environ.get(variable, "").strip():
                 values[name] = _positive_int(variable, environ[variable])
         if environ.get("LURID_HOST", "").strip():
-            values["host"] = environ["LURID_HOST"].strip()
+            values["host"] = _host("LURID_HOST", environ["LURID_HOST"])
         values["allowed_origins"] = _origins("LURID_ALLOWED_ORIGINS", environ.get("LURID_ALLOWED_ORIGINS", ""))
         values["api_keys"] = _keys("LURID_API_KEYS", environ.get("LURID_API_KEYS", ""))
         values["model_path"] = environ.get("LURID_MODEL", "").strip() or None
@@ -91,8 +92,25 @@ class ServiceConfig:
         return config
 
 
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s?#]+", re.IGNORECASE)
 _DEFAULT_PORTS = (("https://", ":443"), ("http://", ":80"))  # a browser's Origin never names these
+
+
+def _host(variable: str, raw: str) -> str:
+    """An address to bind: an IP address (0.0.0.0 or :: for every interface) or a host name, by its form
+    (whether the name resolves is gunicorn's to find out: from_env stays pure)."""
+    host = raw.strip()
+    literal = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        ipaddress.ip_address(literal)
+        return host
+    except ValueError:
+        pass
+    if len(host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in host.removesuffix(".").split(".")):
+        raise ConfigError(f"{variable} must be an IP address or a host name (127.0.0.1, 0.0.0.0, ::, localhost), "
+                          f"got {host!r}")
+    return host
 
 
 def _positive_int(variable: str, raw: str) -> int:
@@ -167,6 +185,11 @@ def _keys(variable: str, raw: str) -> tuple[str, ...]:
     """API keys a client can send in an HTTP header: visible ASCII only (a header is read as Latin-1, so a
     key with other characters could never match)."""
     keys = _comma_list(raw)
+    if raw.strip() and not keys:
+        # set but empty (" , ", or a list built from unset shell variables): starting without
+        # authentication would be a silent surprise, so it is refused like any other bad value
+        raise ConfigError(f"{variable} is set but names no key ({raw.strip()!r}); give at least one key, or leave "
+                          "it unset to run without authentication")
     for number, key in enumerate(keys, 1):
         if not (key.isascii() and key.isprintable() and " " not in key):
             raise ConfigError(f"{variable}: key {number} has characters other than visible ASCII (letters, digits, "

@@ -35,7 +35,9 @@ from service.config import ServiceConfig  # noqa: E402  (after the variable abov
 _config = ServiceConfig.from_env(os.environ)
 
 wsgi_app = "service.app:create_app()"
-bind = [f"{_config.host}:{_config.port}"]
+# an IPv6 address is bracketed, as gunicorn reads it ("[::]:8000")
+bind = [f"[{_config.host}]:{_config.port}" if ":" in _config.host and not _config.host.startswith("[")
+        else f"{_config.host}:{_config.port}"]
 workers = _config.workers
 # gthread keeps HTTP connections alive between requests (the sync worker closes each one) and a worker's
 # heartbeat goes on while a long batch is scored. Scoring holds the GIL, so more threads would not add speed.

@@ -590,3 +590,33 @@ def test_jsonl_with_a_utf16_or_utf32_byte_order_mark_is_read(encoding):
     code, lines, _ = run_score("--input-format", "jsonl", stdin=data)
     assert code == 0 and [line["id"] for line in lines] == [1, 2]
     assert lines[0]["flagged"] and "error" not in lines[1]
+
+
+def test_legacy_charsets_are_read_with_the_wider_decoders_browsers_use(tmp_path):
+    """A page declaring Shift_JIS, EUC-KR or GB2312 holds the Windows supersets' characters (①, ㈱,
+    똠, 镕), and the WHATWG labels Python does not know (x-sjis, windows-874) name real pages' charsets:
+    each was an invalid_encoding line. A page that declares UTF-8 but is not says so."""
+    pages = {"sjis.html": ("shift_jis", "cp932", "衝撃①㈱"), "xsjis.html": ("x-sjis", "cp932", "衝撃"),
+             "kr.html": ("euc-kr", "cp949", "똠방각하"), "gb.html": ("gb2312", "gbk", "镕基"),
+             "thai.html": ("windows-874", "cp874", "ข่าว"), "czech.html": ("windows-1250", "cp1250", "Žluťoučký")}
+    for name, (label, codec, words) in pages.items():
+        (tmp_path / name).write_bytes(f'<meta charset="{label}"><p>'.encode() + words.encode(codec) + b" kun</p>")
+    undefined = tmp_path / "undefined.html"  # 0x81 has no character in Python's cp1250; a browser reads U+0081
+    undefined.write_bytes(b'<meta charset="windows-1250"><p>abc \x81 def</p>')
+    liar = tmp_path / "liar.html"
+    liar.write_bytes(b'<meta charset="utf-8"><p>Caf\xe9</p>')
+    code, lines, _ = run_score(*(str(tmp_path / name) for name in pages), str(undefined), str(liar))
+    assert code == 1
+    assert [line.get("text") for line in lines[:len(pages)]] == [words + " kun" for _, _, words in pages.values()]
+    assert lines[len(pages)]["text"] == "abc \x81 def"
+    error = lines[-1]["error"]
+    assert error["code"] == "invalid_encoding" and "declares utf-8" in error["message"], error
+
+
+def test_web_codec_refuses_what_is_no_web_encoding():
+    from classifier.charsets import web_codec
+
+    assert web_codec(" Windows-31J ") == "cp932" and web_codec("ISO-8859-8-I") == "iso8859_8"
+    for label in ("rot13", "unicode_escape", "idna", "nonsense"):
+        with pytest.raises(LookupError):
+            web_codec(label)

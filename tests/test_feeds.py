@@ -97,6 +97,14 @@ def test_encoding_override_for_text_that_was_already_decoded():
     assert feed.title == "Café" and feed.items[0].document == {"text": "Naïve résumé"}
 
 
+def test_a_feed_in_a_legacy_charset_is_read_as_browsers_read_it():
+    """An RSS file declared Shift_JIS with ① in it was an invalid_feed (Python's strict shift_jis)."""
+    feed = ('<?xml version="1.0" encoding="Shift_JIS"?><rss version="2.0"><channel><title>衝撃</title>'
+            '<item><title>衝撃①</title><description>㈱ news</description></item></channel></rss>')
+    parsed = parse_feed(feed.encode("cp932"))
+    assert parsed.title == "衝撃" and parsed.items[0].document == {"text": "㈱ news"}
+
+
 def test_an_empty_item_is_an_item_error():
     feed = parse_feed(b'<rss version="2.0"><channel><item><guid>x</guid></item></channel></rss>')
     (item,) = feed.items

@@ -35,7 +35,7 @@ def test_every_variable_is_read():
 
 
 def test_empty_values_mean_the_default():
-    assert ServiceConfig.from_env({"LURID_PORT": "", "LURID_API_KEYS": " , ", "LURID_MODEL": ""}) == \
+    assert ServiceConfig.from_env({"LURID_PORT": "", "LURID_API_KEYS": "", "LURID_MODEL": " "}) == \
         ServiceConfig.from_env({})
 
 
@@ -53,6 +53,10 @@ def test_empty_values_mean_the_default():
     ("LURID_ALLOWED_ORIGINS", "https://mod.example.org:443", "no default port"),
     # headers are read as Latin-1: a client could never send this key so that it matches
     ("LURID_API_KEYS", "good-key, s3cr3t-ключ", "key 2 has characters other than visible ASCII"),
+    # set, but a list of nothing (built from unset shell variables): not a silent "no authentication"
+    ("LURID_API_KEYS", " , ", "is set but names no key"),
+    ("LURID_HOST", "not a host", "must be an IP address or a host name"),
+    ("LURID_HOST", "bad_host", "must be an IP address or a host name"),
 ])
 def test_bad_values_are_refused_naming_the_variable(variable, value, message):
     with pytest.raises(ConfigError, match=message):
@@ -70,3 +74,8 @@ def test_gunicorn_master_freezes_its_heap_before_forking_a_worker(monkeypatch, t
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0", "::", "[::1]", "localhost", "lurid.example.org."])
+def test_addresses_and_host_names_are_taken_as_given(host):
+    assert ServiceConfig.from_env({"LURID_HOST": f" {host} "}).host == host
