@@ -107,9 +107,11 @@ def parse_document(item, where: str, max_chars: int) -> tuple:
                        f"{where} must be an object with 'text' or 'html', not {_json_type(item)}")
     _refuse_unknown(item, DOCUMENT_FIELDS + (() if where else ("options",)), where,
                     "a document has 'id' and one of 'text' or 'html'")
-    present = [name for name in ("text", "html") if name in item]
+    # null is absent, as in `score` (JSONL writers emit "html": null for a field a record lacks)
+    present = [name for name in ("text", "html") if item.get(name) is not None]
     if not present:
-        raise ApiError(400, "missing_field", f"{where} needs a 'text' or 'html' field")
+        raise ApiError(400, "missing_field", f"{where or 'the body'} needs a 'text' or 'html' field (a string; "
+                       "null counts as absent)")
     if len(present) == 2:
         raise ApiError(400, "invalid_field", f"{where or 'the body'} has both 'text' and 'html': send one of them")
     (name,) = present

@@ -123,6 +123,9 @@ def test_utf16_offsets_count_emoji_twice(client):
     ({"documents": [{"text": "a"}, {"text": "b"}, {"text": "c"}, {"html": 7}]}, "invalid_field",
      "documents[3].html must be a string"),
     ({"documents": [{"id": "x"}]}, "missing_field", "documents[0] needs a 'text' or 'html'"),
+    # null is absent, as in `score`: no field left is a missing field, not a "must be a string"
+    ({"text": None}, "missing_field", "the body needs a 'text' or 'html'"),
+    ({"documents": [{"id": "x", "html": None}]}, "missing_field", "documents[0] needs a 'text' or 'html'"),
     ({"documents": [{"id": 1.5, "text": "a"}]}, "invalid_field", "documents[0].id"),
     ({"documents": [{"id": True, "text": "a"}]}, "invalid_field", "documents[0].id"),
     ({"documents": [{"text": "a", "url": "x"}]}, "unknown_field", "documents[0].url"),
@@ -136,6 +139,12 @@ def test_utf16_offsets_count_emoji_twice(client):
 ])
 def test_bad_fields_are_400_naming_the_field(client, body, code, mentions):
     assert_error(score(client, body), 400, code, mentions)
+
+
+def test_a_null_text_or_html_beside_the_other_is_absent_as_in_score(client):
+    """`score` scored {"text": "...", "html": null} and the service refused it as having both."""
+    response = score(client, {"text": "Shocking outrage!", "html": None})
+    assert response.status_code == 200, response.get_json()
 
 
 @pytest.mark.parametrize("data", [b"{bad", b'{"text": NaN}', b'{"text": "a", "x": Infinity}', b"\xff\xfe{",
