@@ -34,12 +34,14 @@ def _error(description: str) -> dict:
 
 
 def _schemas(config: ServiceConfig) -> dict:
-    text = {"type": "string", "maxLength": config.max_document_chars,
-            "description": "plain text; offsets point into it as sent"}
-    html = {"type": "string", "maxLength": config.max_document_chars,
-            "description": "HTML; the result carries the extracted `text`, and offsets point into that"}
+    text = {"type": ["string", "null"], "maxLength": config.max_document_chars,
+            "description": "plain text; offsets point into it as sent (null counts as absent)"}
+    html = {"type": ["string", "null"], "maxLength": config.max_document_chars,
+            "description": "HTML; the result carries the extracted `text`, and offsets point into that (null "
+                           "counts as absent)"}
     document_id = {"type": ["string", "integer", "null"], "description": "echoed in the result"}
-    one_of_text_or_html = [{"required": ["text"]}, {"required": ["html"]}]
+    # exactly one of them is a string (the other absent or null)
+    one_of_text_or_html = [{"required": [name], "properties": {name: {"type": "string"}}} for name in ("text", "html")]
     span = {"start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0}}
     probability = {"type": "number", "minimum": 0, "maximum": 1}
     result_properties = {
