@@ -51,6 +51,13 @@ UNMARKED_MIN_LOG_ODDS = 10.0
 # development documents: those that won enough starts (p >= 0.5 or 0.6) also took in the key-value lines
 # of list endings and sign-offs, cutting article text in 5 to 19 more documents; the narrower ones gained
 # too little. So none is used (docs/experiments.md).
+# In text, when the best block at no bias starts at a known label line (is_label), that block is taken at
+# the plain margin: a "You may also like" or "Read More" line with headlines after it, each only fairly
+# junk-like, is the commonest block there is, and the text bias used to leave it out (or start it late, at
+# the first headline). Session 21 (docs/experiments.md). The labels that also head an article's own reading
+# list are not used so.
+LABEL_START = True
+OWN_LIST_LABELS = frozenset(("further reading", "see also", "recommended reading"))
 TEXT_EXTEND_MIN = None
 TEXT_EXTEND_LINES = None
 # Probabilities are clipped away from 0 and 1 so one paragraph cannot veto
@@ -330,6 +337,15 @@ def best_suffix(probabilities, margin: float = JUNK_MARGIN_DEFAULT, bias: float 
     return JunkBlock(first_paragraph=k, paragraph_count=n - k, confidence=round(confidence, 4), log_odds=best)
 
 
+def is_label(paragraph: Paragraph) -> bool:
+    """Is the paragraph a known block label ("You may also like", "Read More", "More from the Courier"),
+    and not one that also heads a writer's own reading list ("Further reading", "See also")?"""
+    label = bare(paragraph.text)
+    if label in OWN_LIST_LABELS:
+        return False
+    return label in LABELS or (label.startswith(LABEL_PREFIXES) and len(paragraph.text.split()) <= 8)
+
+
 def is_marked(paragraph: Paragraph) -> bool:
     """Does the paragraph carry a junk marker: a label or trailer, a teaser cut off with an ellipsis,
     an emoji, mojibake, a "time ago" stamp, a comment count or a "|" byline?
@@ -347,17 +363,24 @@ def is_marked(paragraph: Paragraph) -> bool:
 def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN_DEFAULT,
            html_bias: float = HTML_BIAS_DEFAULT, text_bias: float = TEXT_BIAS_DEFAULT,
            unmarked_min: float = UNMARKED_MIN_LOG_ODDS, extend_min: float | None = TEXT_EXTEND_MIN,
-           extend_lines: int | None = TEXT_EXTEND_LINES) -> JunkBlock | None:
-    """The block, if any: the best suffix at the format's bias; in text, an unmarked block needs more,
-    and, when `extend_min` is set (it is not by default), a found block takes in the fairly sure lines
-    just before it (extend_back).
+           extend_lines: int | None = TEXT_EXTEND_LINES, label_start: bool = LABEL_START) -> JunkBlock | None:
+    """The block, if any: the best suffix at the format's bias; in text, a block whose best start at no
+    bias is a known label line (is_label) is taken from there at the plain margin (`label_start`), an
+    unmarked block needs more, and, when `extend_min` is set (it is not by default), a found block takes in
+    the fairly sure lines just before it (extend_back).
 
     The block's log-odds are summed after the bias, and each paragraph gives
     at most about 3.9 before it (PROBABILITY_CLIP), so at the text bias an
     unmarked block must have at least five sure lines.
     """
     block = best_suffix(probabilities, margin, html_bias if is_html else text_bias)
-    if block is None or is_html:
+    if is_html:
+        return block
+    if label_start:
+        labelled = best_suffix(probabilities, margin)
+        if labelled is not None and is_label(paragraphs[labelled.first_paragraph]):
+            return labelled
+    if block is None:
         return block
     if block.log_odds < unmarked_min and not any(is_marked(p) for p in paragraphs[block.first_paragraph:]):
         return None

@@ -35,16 +35,23 @@ WRAP_MIN_FULL_SHARE_DEFAULT = 0.35
 # In a wrapped text, at most this share of lines runs far past the width
 # (a long URL, say); one-paragraph-per-line text has many such lines.
 MAX_OVERLONG_SHARE_DEFAULT = 0.1
+# A wrapped text's fit_width is measured only from at least this many lines that run on mid-sentence.
+FIT_MIN_LINES = 3
+# A line longer than every line that runs on mid-sentence by more than this was not wrapped: it stands alone.
+OVERLONG_SLACK = 5
 # In a wrapped text, at most this share of full lines ends a sentence.
 MAX_TERMINAL_SHARE_DEFAULT = 0.5
 
 _TERMINAL = tuple(".!?:;\"”'’)…")
 # U+0085 (NEL) is a line break, except as the continuation byte of a UTF-8
-# sequence misread as Latin-1 ("Ã\x85" is mojibake for "Å"): then it follows a
-# lead or continuation byte and belongs to the word. That is checked after the
-# \x85, so that every alternative starts with a plain character: re then skips
-# ahead to those characters, about seven times faster than trying each position.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85(?<![\xc2-\xf4\x80-\xbf]\x85)")
+# sequence misread as Latin-1 ("Ã\x85" is mojibake for "Å", "â\x80\x85" for
+# U+2005): then a lead byte comes one, two or three places before it, with
+# continuation bytes between, and it belongs to the word ("\x85\x85" after a
+# full stop is two line breaks). That is checked after the \x85, so that every
+# alternative starts with a plain character: re then skips ahead to those
+# characters, about seven times faster than trying each position.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85(?<![\xc2-\xf4]\x85)"
+                         r"(?<![\xe0-\xf4][\x80-\xbf]\x85)(?<![\xf0-\xf4][\x80-\xbf]{2}\x85)")
 # Words split on ASCII whitespace and on the other Unicode spaces (an em space, an ideographic space), but
 # not on U+00A0: that is part of some mojibake (Ã\xa0 = à). A highlight or a paragraph therefore never ends
 # in "\u3000\u3000". A run of printable-ASCII words one space apart needs no repair and maps one
@@ -318,16 +325,40 @@ def wrap_width(text: str, lines: list[tuple[int, int]],
     return width
 
 
-def _continues_into(text: str, span: tuple[int, int] | None, width: int) -> bool:
-    """Whether a wrapped paragraph may go on into this line.
+def fit_width(text: str, lines: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """(median, longest) length, indentation included, of the lines that run on into a line starting in
+    lower case (mid-sentence, so wrapped there); None when fewer than FIT_MIN_LINES do.
+
+    A line as long as the median or longer was full; one longer than the longest (by more than
+    OVERLONG_SLACK) was never wrapped. The median, not the longest, decides "full", so that text
+    wrapped by hand (some lines broken early) is not split where it runs on.
+    """
+    lengths = sorted(len(text[start:end].rstrip()) for (start, end), (following, _) in zip(lines, lines[1:])
+                     if text[start:end].strip() and text[following:following + 1].islower())
+    if len(lengths) < FIT_MIN_LINES:
+        return None
+    return lengths[len(lengths) // 2], lengths[-1]
+
+
+def _continues_into(text: str, span: tuple[int, int] | None, width: int, length: int = 0,
+                    fits: tuple[int, int] | None = None) -> bool:
+    """Whether a wrapped paragraph, whose last line is `length` columns long, may go on into this line.
 
     A short line without closing punctuation stands alone (a heading or a
     "Read More" label), as does a line that opens with an emoji or a bullet.
+    So does a line whose first word would have fitted on the line before within
+    the median of `fits` (fit_width): a wrapping program breaks a line only at a
+    word that does not fit, so there the writer broke it, as between a wrapped
+    article's last paragraph and the headlines after it. And a line before that
+    is longer than any wrapped line (a long headline) was not wrapped at all.
     """
     if span is None:
         return False
     line = visible_line(text, span)
     if not line or not (line[0].isalnum() or line[0] in "\"“‘'(["):
+        return False
+    if fits is not None and (length + 1 + len(line.split(None, 1)[0]) <= fits[0]
+                             or length > fits[1] + OVERLONG_SLACK):
         return False
     return len(line) >= width - WRAP_SLACK_DEFAULT or line.endswith(_TERMINAL)
 
@@ -343,6 +374,7 @@ def split_text(text: str) -> Document:
         raise TypeError(f"text must be str, not {type(text).__name__}; decode bytes as UTF-8 first")
     lines = split_lines(text)
     width = wrap_width(text, lines)
+    fits = fit_width(text, lines) if width is not None else None
     paragraphs: list[Paragraph] = []
     current: list[tuple[int, int]] = []
 
@@ -358,7 +390,8 @@ def split_text(text: str) -> Document:
             continue
         current.append(span)
         following = lines[i + 1] if i + 1 < len(lines) else None
-        if width is None or length < width - WRAP_SLACK_DEFAULT or not _continues_into(text, following, width):
+        if width is None or length < width - WRAP_SLACK_DEFAULT or not _continues_into(
+                text, following, width, len(text[span[0]:span[1]].rstrip()), fits):
             flush()
     flush()
     return Document(text=text, paragraphs=tuple(paragraphs), source="text")

@@ -111,6 +111,25 @@ def test_text_lines_must_be_surer_than_the_margin_alone_asks():
     assert decide([0.01, 0.9, 0.9], paragraphs, is_html=False, text_bias=TEXT_BIAS_DEFAULT) is None
 
 
+def test_a_block_that_opens_at_a_known_label_needs_only_the_plain_margin():
+    """"Read More" and four headlines, each only fairly junk-like (p 0.65-0.87): no line clears the text
+    bias, so there was no block; from a known label line the plain margin is enough."""
+    lines = ("Read More", "Ferry Passengers Stranded For Nine Hours", "Island Shop Owner Reveals The Cost Of Milk",
+             "Teenagers Launch Campaign To Save Their School", "Mainland Councillor Slammed Over Remark")
+    probabilities = [0.01, 0.97, 0.85, 0.84, 0.87, 0.65]
+    assert decide(probabilities, _lines(*lines), is_html=False, label_start=False) is None
+    block = decide(probabilities, _lines(*lines), is_html=False)
+    assert block.first_paragraph == 1 and block.paragraph_count == 5
+    # a late start (at the first headline) moves back to the label
+    late, trailed = [0.01, 0.8, 0.99, 0.99, 0.99, 0.99], _lines(*lines[:-1], "Load more")
+    assert decide(late, trailed, is_html=False, label_start=False).first_paragraph == 2
+    assert decide(late, trailed, is_html=False).first_paragraph == 1
+    # not a label that also heads a writer's own reading list, nor an unknown one, nor in HTML
+    for label in ("Further reading", "See also", "Our favourite pictures"):
+        assert decide(probabilities, _lines(label, *lines[1:]), is_html=False) is None, label
+    assert decide(probabilities, _lines(*lines), is_html=True) is None
+
+
 def test_a_found_text_block_extends_back_over_fairly_sure_lines():
     paragraphs = _lines("Elsewhere on the Courier:", "Bypass roadworks finish early", "A teaser that stops…",
                         "Load more")

@@ -1,6 +1,6 @@
 import textwrap
 
-from classifier.text import fix_word, split_lines, split_text, wrap_width
+from classifier.text import fit_width, fix_word, split_lines, split_text, wrap_width
 
 
 def spans(text):
@@ -33,6 +33,57 @@ def test_wrapped_paragraph_does_not_swallow_a_short_label_line():
     text = "\n".join(lines) + "\nRead More\nSome headline about a thing"
     paragraphs = split_text(text).paragraphs
     assert [text[p.start:p.end] for p in paragraphs][-2:] == ["Read More", "Some headline about a thing"]
+
+
+def test_a_headline_the_next_word_would_have_fitted_after_is_not_wrapped_into_it():
+    """A wrapping program breaks a line only at a word that does not fit: after a wrapped article, a
+    headline list's lines are the writer's own, however long, even when the next one ends in a full stop."""
+    body = ("The result lifts the home side to sixth in the table, two points clear of their rivals "
+            "with three rounds remaining, and the coach said his players had shown real character. ") * 2
+    headlines = ["You may also like", "Championship play-off format confirmed for next season",
+                 "Winger: 'I nearly quit the game at 19'"]
+    text = "\n".join(textwrap.wrap(body, 70)) + "\n\n" + "\n".join(headlines) + "\n"
+    assert [text[s:e] for s, e in spans(text)][-3:] == headlines
+    # the wrapped paragraph itself is still one paragraph
+    assert len(spans(text)) == 4
+
+
+def test_a_line_longer_than_any_wrapped_line_was_not_wrapped():
+    """Title-case headlines of 85-99 columns after an article wrapped at 72 ran on into each other
+    (each looked full): a line longer than every line that runs on mid-sentence stands alone."""
+    body = ("Islanders have been plunged into despair after ferry bosses announced a staggering fare hike "
+            "that critics say will turn the crossing into a luxury only the wealthy can afford. ") * 2
+    headlines = ["Ferry Passengers Stranded For Nine Hours After Mystery Engine Failure In Choppy Waters",
+                 "Island Shop Owner Reveals The Shocking Cost Of Getting A Pint Of Milk Across The Water",
+                 "Teenagers Launch Extraordinary Campaign To Save Their Tiny Island School"]
+    text = "\n".join(textwrap.wrap(body, 72)) + "\n\nRead More\n" + "\n".join(headlines)
+    assert [text[s:e] for s, e in spans(text)][-3:] == headlines
+
+
+def test_an_indented_paragraph_start_is_not_wrapped_into_the_line_before():
+    paragraph = ("Border officials said more than eleven thousand people had crossed since Friday, "
+                 "nearly four times the daily average of the previous month, and that the queue "
+                 "stretched back for six kilometres along the mountain road.")
+    lines = textwrap.wrap(paragraph, 68, initial_indent="  ")
+    text = "\n".join(lines + lines)
+    assert len(spans(text)) == 2
+
+
+def test_hand_wrapped_lines_broken_a_little_early_still_run_on():
+    text = ("Islanders on Inchmore have been plunged into despair after ferry bosses\n"
+            "announced a staggering fare hike that critics say will turn the crossing\n"
+            "into a luxury that only the wealthy can afford, a return ticket for a car\n"
+            "and two passengers rising from 48 to 71 pounds, a rise that one crofter\n"
+            "called robbery. The operator said in a statement that fuel and\n"
+            "maintenance costs had risen by 34 per cent over two years and that\n"
+            "island residents would receive a discount on all fares.\n")
+    assert fit_width(text, split_lines(text))[0] >= 70
+    assert len(spans(text)) == 1
+
+
+def test_fit_width_needs_lines_that_run_on_mid_sentence():
+    text = "One line.\nAnother line.\nA third line here.\n"
+    assert fit_width(text, split_lines(text)) is None
 
 
 def test_long_lines_are_not_treated_as_wrapped():
@@ -93,6 +144,12 @@ def test_nel_breaks_lines_but_not_inside_latin1_mojibake():
     # "Å" (C3 85) misread as Latin-1 is "Ã\x85": one word, repaired
     (paragraph,) = split_text("The \xc3\x85land ferry").paragraphs
     assert paragraph.text == "The Åland ferry"
+    # two NELs after a full stop are two line breaks (the second was read as a continuation byte, and
+    # "…Calm report." came out as a paragraph opening with a teaser-like "\x85")
+    assert [p.text for p in split_text("Shocking news.\x85\x85Calm report.").paragraphs] == \
+        ["Shocking news.", "Calm report."]
+    # U+2005 (E2 80 85) misread as Latin-1: the NEL is the third byte of the sequence, inside the word
+    assert len(split_text("a\xe2\x80\x85b").paragraphs) == 1
 
 
 def test_curly_quotes_are_repaired_but_are_not_mojibake():
