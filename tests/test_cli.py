@@ -620,3 +620,16 @@ def test_web_codec_refuses_what_is_no_web_encoding():
     for label in ("rot13", "unicode_escape", "idna", "nonsense"):
         with pytest.raises(LookupError):
             web_codec(label)
+
+
+def test_ctrl_c_while_the_libraries_load_ends_quietly():
+    """The console script's entry (classifier.entry:score) imports the CLI itself: Ctrl-C during the
+    second or two of imports printed a KeyboardInterrupt traceback; now it ends like Ctrl-C later, 130."""
+    process = subprocess.Popen([sys.executable, "-c", "import sys; from classifier.entry import score; "
+                                "sys.exit(score())"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    time.sleep(0.3)  # interpreter up, scikit-learn still importing
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert b"Traceback" not in stderr, stderr.decode()
+    assert process.returncode in (130, -signal.SIGINT) and stdout == b""
