@@ -29,6 +29,9 @@ _READ_AS = {
     "iso8859_1": "sloppy-windows-1252", "ascii": "sloppy-windows-1252", "iso8859_9": "sloppy-windows-1254",
     "iso8859_11": "cp874", "tis_620": "cp874", "shift_jis": "cp932", "euc_kr": "cp949", "gb2312": "gb18030",
     "gbk": "gb18030", "big5": "big5hkscs",
+    # a page that declares UTF-16 in its markup is ASCII-compatible, so not UTF-16: the standard reads it as
+    # UTF-8 (a real UTF-16 page has a byte-order mark, which wins over any declaration)
+    "utf_16": "utf_8", "utf_16_le": "utf_8", "utf_16_be": "utf_8",
     **{f"cp{n}": f"sloppy-windows-{n}" for n in range(1250, 1259)},
 }
 # The standard's labels that Python does not know, or knows as something else.

@@ -340,25 +340,32 @@ def fit_width(text: str, lines: list[tuple[int, int]]) -> tuple[int, int] | None
     return lengths[len(lengths) // 2], lengths[-1]
 
 
+def _first_letter(line: str) -> str:
+    return next((character for character in line if character.isalpha()), "")
+
+
 def _continues_into(text: str, span: tuple[int, int] | None, width: int, length: int = 0,
                     fits: tuple[int, int] | None = None) -> bool:
     """Whether a wrapped paragraph, whose last line is `length` columns long, may go on into this line.
 
     A short line without closing punctuation stands alone (a heading or a
     "Read More" label), as does a line that opens with an emoji or a bullet.
-    So does a line whose first word would have fitted on the line before within
-    the median of `fits` (fit_width): a wrapping program breaks a line only at a
-    word that does not fit, so there the writer broke it, as between a wrapped
-    article's last paragraph and the headlines after it. And a line before that
-    is longer than any wrapped line (a long headline) was not wrapped at all.
+    So does a line that does not start in lower case when its first word would
+    have fitted on the line before within the median of `fits` (fit_width): a
+    greedy wrapping program breaks a line only at a word that does not fit, so
+    there the writer broke it, as between a wrapped article's last paragraph and
+    the headlines after it. And a line before that is longer than any wrapped
+    line and than the wrap width (a long headline) was not wrapped at all.
     """
     if span is None:
         return False
     line = visible_line(text, span)
     if not line or not (line[0].isalnum() or line[0] in "\"“‘'(["):
         return False
-    if fits is not None and (length + 1 + len(line.split(None, 1)[0]) <= fits[0]
-                             or length > fits[1] + OVERLONG_SLACK):
+    # (a line whose first letter is lower case runs on whatever fits: `fmt` and `par` balance their lines
+    # and break before words that would have fitted, but mid-sentence: 'in\nthe village', '\n"a small')
+    if fits is not None and not _first_letter(line).islower() and (length + 1 + len(line.split(None, 1)[0]) <= fits[0]
+                                                      or length > max(fits[1], width) + OVERLONG_SLACK):
         return False
     return len(line) >= width - WRAP_SLACK_DEFAULT or line.endswith(_TERMINAL)
 

@@ -605,12 +605,14 @@ def test_legacy_charsets_are_read_with_the_wider_decoders_browsers_use(tmp_path)
     undefined.write_bytes(b'<meta charset="windows-1250"><p>abc \x81 def</p>')
     liar = tmp_path / "liar.html"
     liar.write_bytes(b'<meta charset="utf-8"><p>Caf\xe9</p>')
-    code, lines, _ = run_score(*(str(tmp_path / name) for name in pages), str(undefined), str(liar))
+    wide = tmp_path / "wide.html"  # markup declaring UTF-16 is ASCII, so not UTF-16: read as UTF-8, and refused
+    wide.write_bytes(b'<meta charset="utf-16"><p>Caf\xe9!</p>')
+    code, lines, _ = run_score(*(str(tmp_path / name) for name in pages), str(undefined), str(liar), str(wide))
     assert code == 1
     assert [line.get("text") for line in lines[:len(pages)]] == [words + " kun" for _, _, words in pages.values()]
     assert lines[len(pages)]["text"] == "abc \x81 def"
-    error = lines[-1]["error"]
-    assert error["code"] == "invalid_encoding" and "declares utf-8" in error["message"], error
+    for line, label in zip(lines[-2:], ("utf-8", "utf-16")):
+        assert line["error"]["code"] == "invalid_encoding" and f"declares {label}" in line["error"]["message"], line
 
 
 def test_web_codec_refuses_what_is_no_web_encoding():

@@ -52,12 +52,35 @@ def test_a_line_longer_than_any_wrapped_line_was_not_wrapped():
     """Title-case headlines of 85-99 columns after an article wrapped at 72 ran on into each other
     (each looked full): a line longer than every line that runs on mid-sentence stands alone."""
     body = ("Islanders have been plunged into despair after ferry bosses announced a staggering fare hike "
-            "that critics say will turn the crossing into a luxury only the wealthy can afford. ") * 2
+            "that critics say will turn the crossing into a luxury only the wealthy can afford. ") * 5
     headlines = ["Ferry Passengers Stranded For Nine Hours After Mystery Engine Failure In Choppy Waters",
                  "Island Shop Owner Reveals The Shocking Cost Of Getting A Pint Of Milk Across The Water",
                  "Teenagers Launch Extraordinary Campaign To Save Their Tiny Island School"]
     text = "\n".join(textwrap.wrap(body, 72)) + "\n\nRead More\n" + "\n".join(headlines)
     assert [text[s:e] for s, e in spans(text)][-3:] == headlines
+
+
+def test_lines_balanced_by_fmt_still_run_on():
+    """GNU fmt and par balance lines and break before words that would have fitted: where the next line
+    goes on mid-sentence (its first letter in lower case, after a quotation mark too) it is not split."""
+    text = ("Gemma and Craig Loxley, both 34, bought the tumbledown property in\n"
+            "the village of Wrayford last year and had been stripping it back to\n"
+            "the brickwork when Craig noticed a draught coming from behind the old\n"
+            "kitchen range, and the company said in a statement that it had\n"
+            "\"a small number\" of complaints involving the old range and was taking\n"
+            "a precautionary step while it investigated the cause of the draught.\n")
+    assert len(spans(text)) == 1
+
+
+def test_a_full_line_before_a_quotation_is_not_cut_off_when_few_lines_were_measured():
+    """Only three lines run on into lower case, the longest of them 66 columns: a full 72-column line
+    before a quotation was taken for an unwrapped one (longer than any wrapped line) and cut off."""
+    text = ("For now, towns like Ashcombe are left to find their own answers. A\nvolunteer-run newsletter "
+            "launched there last year now has 2,000\nsubscribers. Its founder, a retired teacher, says she "
+            "started it because\n\"someone had to go to the meetings.\"\n\nRoasters have already begun "
+            "passing higher costs on to consumers.\nSeveral large coffee brands raised retail prices in "
+            "Europe and North\nAmerica last month, and industry groups have warned of further\nincreases.")
+    assert len(spans(text)) == 2, [text[s:e] for s, e in spans(text)]
 
 
 def test_an_indented_paragraph_start_is_not_wrapped_into_the_line_before():
