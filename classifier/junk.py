@@ -51,6 +51,8 @@ UNMARKED_MIN_LOG_ODDS = 10.0
 # development documents: those that won enough starts (p >= 0.5 or 0.6) also took in the key-value lines
 # of list endings and sign-offs, cutting article text in 5 to 19 more documents; the narrower ones gained
 # too little. So none is used (docs/experiments.md).
+TEXT_EXTEND_MIN = None
+TEXT_EXTEND_LINES = None
 # In text, when the best block at no bias starts at a known label line (is_label), that block is taken at
 # the plain margin: a "You may also like" or "Read More" line with headlines after it, each only fairly
 # junk-like, is the commonest block there is, and the text bias used to leave it out (or start it late, at
@@ -58,8 +60,6 @@ UNMARKED_MIN_LOG_ODDS = 10.0
 # list are not used so.
 LABEL_START = True
 OWN_LIST_LABELS = frozenset(("further reading", "see also", "recommended reading"))
-TEXT_EXTEND_MIN = None
-TEXT_EXTEND_LINES = None
 # Probabilities are clipped away from 0 and 1 so one paragraph cannot veto
 # (or force) a block: each moves the decision by at most about 3.9 in log-odds.
 PROBABILITY_CLIP = 0.02
@@ -154,8 +154,7 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
         float(first_symbol is not None),
         float(paragraph.mojibake),
         title_share,
-        float(label in LABELS),
-        float(label.startswith(LABEL_PREFIXES) and n_words <= 8),
+        *map(float, _label_kinds(label, n_words)),
         float(label in TRAILERS),
         float(bool(_DIGIT.search(text) and _TIME_AGO.search(text))),
         float(bool(_COMMENTS.match(label)) or ("|" in text and n_words <= 8)),
@@ -341,9 +340,12 @@ def is_label(paragraph: Paragraph) -> bool:
     """Is the paragraph a known block label ("You may also like", "Read More", "More from the Courier"),
     and not one that also heads a writer's own reading list ("Further reading", "See also")?"""
     label = bare(paragraph.text)
-    if label in OWN_LIST_LABELS:
-        return False
-    return label in LABELS or (label.startswith(LABEL_PREFIXES) and len(paragraph.text.split()) <= 8)
+    return label not in OWN_LIST_LABELS and any(_label_kinds(label, len(paragraph.text.split())))
+
+
+def _label_kinds(label: str, n_words: int) -> tuple[bool, bool]:
+    """Whether a bare line is a known label, and whether it opens with a label prefix in a few words."""
+    return label in LABELS, label.startswith(LABEL_PREFIXES) and n_words <= 8
 
 
 def is_marked(paragraph: Paragraph) -> bool:

@@ -37,7 +37,8 @@ WRAP_MIN_FULL_SHARE_DEFAULT = 0.35
 MAX_OVERLONG_SHARE_DEFAULT = 0.1
 # A wrapped text's fit_width is measured only from at least this many lines that run on mid-sentence.
 FIT_MIN_LINES = 3
-# A line longer than every line that runs on mid-sentence by more than this was not wrapped: it stands alone.
+# A line longer than every line that runs on mid-sentence, and than the wrap width, by more than this was not
+# wrapped: it stands alone.
 OVERLONG_SLACK = 5
 # In a wrapped text, at most this share of full lines ends a sentence.
 MAX_TERMINAL_SHARE_DEFAULT = 0.5
@@ -364,9 +365,10 @@ def _continues_into(text: str, span: tuple[int, int] | None, width: int, length:
         return False
     # (a line whose first letter is lower case runs on whatever fits: `fmt` and `par` balance their lines
     # and break before words that would have fitted, but mid-sentence: 'in\nthe village', '\n"a small')
-    if fits is not None and not _first_letter(line).islower() and (length + 1 + len(line.split(None, 1)[0]) <= fits[0]
-                                                      or length > max(fits[1], width) + OVERLONG_SLACK):
-        return False
+    if fits is not None and not _first_letter(line).islower():
+        median, longest = fits
+        if length + 1 + len(line.split(None, 1)[0]) <= median or length > max(longest, width) + OVERLONG_SLACK:
+            return False
     return len(line) >= width - WRAP_SLACK_DEFAULT or line.endswith(_TERMINAL)
 
 
