@@ -229,3 +229,13 @@ def test_html_named_entities_do_not_make_a_feed_malformed():
     # an unknown name is still an error, as it is in XML
     assert parse_feed(b'<rss version="2.0"><channel><item><title>a &bogus; b</title></item></channel>'
                       b'</rss>').error.code == "malformed_feed"
+
+
+@pytest.mark.parametrize("declared", ["unicode_escape", "raw_unicode_escape", "idna", "no-such-charset"])
+def test_a_python_codec_is_no_feed_encoding(declared):
+    # a feed declaring unicode_escape would have its backslashes read as escapes: refused, not decoded
+    feed = f'<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel><item><title>a\\u0041</title>' \
+           '</item></channel></rss>'
+    with pytest.raises(InputError) as refused:
+        parse_feed(feed.encode("ascii"))
+    assert refused.value.code == "invalid_feed" and "unknown" in refused.value.message
