@@ -447,6 +447,8 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
             yield error_record(None, "invalid_encoding", f"{where}: not UTF-8 ({error.reason} at byte {error.start})")
             continue
         if not line.strip():
+            if not raw.endswith(b"\n"):  # blanks after the last newline (or a file of only a BOM): no line
+                break
             yield error_record(None, "empty_line", f"{where}: empty line, expected a JSON object")
             continue
         try:

@@ -265,6 +265,16 @@ def test_empty_input_gives_no_output():
     assert code == 0 and lines == []
 
 
+def test_blanks_after_the_last_newline_are_no_line_but_a_blank_line_is_an_error():
+    # a file of only a UTF-8 BOM, or trailing spaces after the last record, holds no line (wc -l says 0),
+    # as an empty file holds none; a blank line, newline and all, is still answered
+    for stdin in (b"\xef\xbb\xbf", b"  ", b'{"id": "a", "text": "x"}\n  '):
+        code, lines, _ = run_score("--input-format", "jsonl", stdin=stdin)
+        assert code == 0 and [line["id"] for line in lines] == (["a"] if stdin.startswith(b"{") else []), stdin
+    code, lines, _ = run_score("--input-format", "jsonl", stdin=b'\xef\xbb\xbf\n{"id": "a", "text": "x"}\n')
+    assert code == 1 and [line.get("error", {}).get("code") for line in lines] == ["empty_line", None]
+
+
 def test_a_record_with_both_text_and_html_is_told_to_send_one():
     code, lines, _ = run_score("--input-format", "jsonl",
                                stdin=b'{"id": "both", "text": "a", "html": "<p>b</p>"}\n{"id": "none"}\n')
