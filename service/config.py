@@ -101,13 +101,17 @@ def _host(variable: str, raw: str) -> str:
     """An address to bind: an IP address (0.0.0.0 or :: for every interface) or a host name, by its form
     (whether the name resolves is gunicorn's to find out: from_env stays pure)."""
     host = raw.strip()
-    literal = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    bracketed = host.startswith("[") and host.endswith("]")  # only an IPv6 address is written so
     try:
-        ipaddress.ip_address(literal)
-        return host
+        address = ipaddress.ip_address(host[1:-1] if bracketed else host)
+        if not bracketed or address.version == 6:
+            return host
     except ValueError:
         pass
-    if len(host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in host.removesuffix(".").split(".")):
+    labels = host.removesuffix(".").split(".")
+    # a name's last label is never all digits (RFC 1123), so 999.1.1.1 is a bad address, not a name
+    if (bracketed or len(host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels)
+            or labels[-1].isdigit()):
         raise ConfigError(f"{variable} must be an IP address or a host name (127.0.0.1, 0.0.0.0, ::, localhost), "
                           f"got {host!r}")
     return host

@@ -57,6 +57,9 @@ def test_empty_values_mean_the_default():
     ("LURID_API_KEYS", " , ", "is set but names no key"),
     ("LURID_HOST", "not a host", "must be an IP address or a host name"),
     ("LURID_HOST", "bad_host", "must be an IP address or a host name"),
+    ("LURID_HOST", "999.1.1.1", "must be an IP address or a host name"),  # no address, and no name either
+    ("LURID_HOST", "[127.0.0.1]", "must be an IP address or a host name"),  # brackets are for IPv6 only
+    ("LURID_HOST", "[localhost]", "must be an IP address or a host name"),
 ])
 def test_bad_values_are_refused_naming_the_variable(variable, value, message):
     with pytest.raises(ConfigError, match=message):
@@ -76,6 +79,7 @@ def test_gunicorn_master_freezes_its_heap_before_forking_a_worker(monkeypatch, t
         gc.unfreeze()
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0", "::", "[::1]", "localhost", "lurid.example.org."])
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0", "::", "[::1]", "localhost", "lurid.example.org.",
+                                  "10.0.0.1", "node-7.internal", "3com.example"])
 def test_addresses_and_host_names_are_taken_as_given(host):
     assert ServiceConfig.from_env({"LURID_HOST": f" {host} "}).host == host
