@@ -115,6 +115,9 @@ _DATED_ENTRY = re.compile(
 _COMMENTS = re.compile(r"^\d+\s+comments?$|^\d+\s+shares?$", re.I)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|#\d+)\s")
 _TERMINAL = tuple(".!?\"”'’):;")
+# What bare() strips from a line's edges: punctuation, bullets, arrows, and Markdown's "#" and "*".
+_EDGES = " \t:-–—|•·>»›.…!#*→"
+_COUNT = re.compile(r"\s*\(\d[\d,]*\)$")  # "Related Stories (3)"
 _ELLIPSIS = ("…", "...", "..")
 HTML_CUES = ("footer", "related", "recommend", "promo", "sponsor", "share", "social", "comment",
              "sidebar", "nav", "menu", "newsletter", "subscribe", "trending", "popular", "ad",
@@ -123,10 +126,16 @@ HTML_CUES = ("footer", "related", "recommend", "promo", "sponsor", "share", "soc
 
 
 def bare(text: str) -> str:
-    """Lower case, without emoji, punctuation edges, numbering or a trailing colon."""
+    """Lower case, without emoji, punctuation edges, numbering, a trailing colon or count, or Markdown's
+    heading and emphasis marks.
+
+    >>> [bare(line) for line in ("## You may also like", "**Related**", "Related Stories (3)", "Related →")]
+    ['you may also like', 'related', 'related stories', 'related']
+    """
     kept = SYMBOL.sub("", text).replace("\ufe0f", "").replace("\u200d", "")
     kept = _NUMBERED.sub("", kept)
-    return " ".join(kept.lower().replace("’", "'").strip(" \t:-–—|•·>»›.…!").split())
+    kept = " ".join(kept.lower().replace("’", "'").strip(_EDGES).split())
+    return _COUNT.sub("", kept).strip(_EDGES) if kept.endswith(")") else kept
 
 
 _NO_HTML_CUES = (0.0,) * len(HTML_CUES)  # plain text has no HTML ancestry

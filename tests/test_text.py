@@ -109,6 +109,31 @@ def test_fit_width_needs_lines_that_run_on_mid_sentence():
     assert fit_width(text, split_lines(text)) is None
 
 
+def test_lines_of_even_length_that_never_run_on_mid_sentence_stay_apart():
+    """One paragraph per line, each 60-75 columns and many without a full stop, looks wrapped by its
+    lengths; but no line runs on into a line starting in lower case, so there is no sign any line was
+    broken by a wrapping program, and a line that does not start in lower case stands alone."""
+    lines = ["The Sandmouth pier reopened on Saturday after a two-year repair project.",
+             "About 4,000 people visited on the first day, the pier trust said.",
+             "The trust's chair, Olu Banjo, thanked volunteers who raised £300,000.",
+             "More from the Sandmouth Echo",
+             "Seagull steals chips from mayor during speech at the seafront",
+             "Heatwave warning issued for the weekend as temperatures soar",
+             "Lifeguards return to three beaches earlier than planned this year"]
+    text = "\n".join(lines)
+    assert wrap_width(text, split_lines(text)) is not None and fit_width(text, split_lines(text)) is None
+    assert [text[start:end] for start, end in spans(text)] == lines
+    # with as little evidence, a line that starts in lower case still runs on (a sentence broken mid-way);
+    # the cost: a wrapped paragraph with fewer than three such breaks is cut before its capitalised lines
+    wrapped = ("Volunteers raised the money over two years, with a sponsored swim from\n"
+               "the pier to the lifeboat station and a raffle that drew entries from\n"
+               "Canada, Australia and New Zealand, the trust said in its statement on\n"
+               "Saturday, adding that the cafe would open at Easter and the arcade in\n"
+               "the summer.")
+    assert fit_width(wrapped, split_lines(wrapped)) is None
+    assert [wrapped[start:end].count("\n") for start, end in spans(wrapped)] == [1, 0, 1]
+
+
 def test_long_lines_are_not_treated_as_wrapped():
     text = "\n".join(["x" * 300, "y" * 280, "z" * 310])
     assert len(split_text(text).paragraphs) == 3
