@@ -140,6 +140,8 @@ def sniff_format(name: str, head: bytes) -> str:
     ('html', 'jsonl')
     >>> sniff_format("-", b"[Updated] A plain text document")
     'text'
+    >>> sniff_format("-", b""), sniff_format("notes", b" \\n")
+    ('jsonl', 'text')
     """
     lowered = name.lower()
     if lowered.endswith((".jsonl", ".ndjson")):
@@ -151,7 +153,9 @@ def sniff_format(name: str, head: bytes) -> str:
     if lowered.endswith((".txt", ".text", ".md")):
         return "text"
     start = _decode_head(head).lstrip().lower()
-    if not start or start.startswith("{"):  # empty input: no records, as with empty JSONL
+    if not start:  # empty input: on stdin no records, as with empty JSONL; a named file is one document
+        return "jsonl" if name == "-" else "text"
+    if start.startswith("{"):
         return "jsonl"
     root = root_element(start)
     if root is not None and (root in ("rss", "feed", "rdf:rdf") or root.endswith(":feed")):
@@ -368,8 +372,11 @@ def as_utf8(chunks, head: bytes):
     `>` writes UTF-16) is re-encoded as it streams, so its lines split and decode like any other; text that
     is not valid in its encoding becomes U+FFFD. UTF-8 (with or without a BOM) passes through untouched."""
     encoding, _ = bom_encoding(head)
-    start = _decode_head(head).lstrip()[:64] if encoding != "utf-8" else ""
-    if not start.startswith("{") or "\ufffd" in start:  # UTF-8, or bytes that only begin like a BOM
+    start = _decode_head(head)[:64]
+    # UTF-8, or bytes that only begin like a UTF-16 or UTF-32 mark: what follows does not decode, or holds
+    # none of JSON's ASCII (UTF-8 read as UTF-16 pairs its bytes into CJK characters). Only the mark so far
+    # (a slow writer) is taken at its word.
+    if encoding == "utf-8" or "\ufffd" in start or (start and not any(c < "\x80" for c in start)):
         yield from chunks
         return
     decoder = codecs.getincrementaldecoder(encoding)("replace")
@@ -670,12 +677,15 @@ def _pooled(stream, config: ScoringConfig, jobs: int):
 
 
 def _worker_start(parent: int) -> None:
-    """In each forked worker: die with the parent.
+    """In each forked worker: die with the parent, and quietly on Ctrl-C.
 
     SIGTERM (`kill <pid>`, a supervisor stopping the job) reaches the parent only, and the parent dies
     at once, as a Unix tool should. A worker that outlived it would hold its copy of the model for ever,
     waiting on a queue nobody writes to; Linux sends it SIGTERM when the parent dies.
     """
+    # Ctrl-C reaches the whole process group: the parent answers it (exit 130, quietly); a worker just ends,
+    # without the traceback of wherever the interrupt found it
+    signal.signal(signal.SIGINT, lambda number, frame: os._exit(130))
     try:
         import ctypes
 

@@ -645,3 +645,38 @@ def test_ctrl_c_while_the_libraries_load_ends_quietly():
     stdout, stderr = process.communicate(timeout=60)
     assert b"Traceback" not in stderr, stderr.decode()
     assert process.returncode in (130, -signal.SIGINT) and stdout == b""
+
+
+def test_jsonl_with_a_byte_order_mark_is_read_whatever_its_first_line():
+    """A UTF-16 file whose first line was not an object was read as UTF-8: every record became an error."""
+    data = '[1]\n{"id": 1, "text": "Hello"}\n{"id": 2, "text": "World"}\n'.encode("utf-16")
+    code, lines, _ = run_score("--input-format", "jsonl", stdin=data)
+    assert code == 1 and [line["id"] for line in lines] == [None, 1, 2]
+    assert lines[0]["error"]["code"] == "invalid_record" and "error" not in lines[1]
+
+
+def test_an_empty_or_blank_named_file_is_one_document(tmp_path):
+    """Sniffed as empty JSONL, an empty file without an extension gave no line: it vanished from the output."""
+    empty, blank = tmp_path / "empty", tmp_path / "blank"
+    empty.write_bytes(b"")
+    blank.write_bytes(b" \n")
+    code, lines, _ = run_score(str(empty), str(blank))
+    assert code == 0 and [(line["id"], line["paragraphs"]) for line in lines] == [(str(empty), []), (str(blank), [])]
+
+
+def test_ctrl_c_while_workers_wait_ends_quietly(tmp_path):
+    """Ctrl-C reaches the worker processes too: each printed a KeyboardInterrupt traceback from its queue."""
+    records = "".join(json.dumps({"id": i, "text": "The council met on Tuesday. " * 10}) + "\n" for i in range(200))
+    process = subprocess.Popen([sys.executable, "-m", "classifier.cli", "--input-format", "jsonl"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "LURID_JOBS": "2"}, start_new_session=True)
+    process.stdin.write(records.encode())
+    process.stdin.flush()  # the input stays open: the workers are up and waiting for more
+    deadline = time.monotonic() + 120
+    while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole group
+    stdout, stderr = process.communicate(timeout=60)
+    assert b"Traceback" not in stderr, stderr.decode()
+    assert process.returncode == 130
