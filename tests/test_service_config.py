@@ -83,3 +83,19 @@ def test_gunicorn_master_freezes_its_heap_before_forking_a_worker(monkeypatch, t
                                   "10.0.0.1", "node-7.internal", "3com.example"])
 def test_addresses_and_host_names_are_taken_as_given(host):
     assert ServiceConfig.from_env({"LURID_HOST": f" {host} "}).host == host
+
+
+def test_python_m_service_takes_no_options_but_help(capsys):
+    """`python -m service --help` started the server (arguments were ignored); now it prints the settings,
+    and any other argument is a usage error, before anything binds a port."""
+    import re
+
+    from service.__main__ import SETTINGS, main
+
+    for argv, code in ((["--help"], 0), (["--bind", "127.0.0.1:1"], 2)):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == code
+    # every variable the configuration reads is named in the help, and nothing else
+    read = set(re.findall(r'"(LURID_[A-Z_]+)"', Path(service.__file__).with_name("config.py").read_text()))
+    assert set(SETTINGS) == read
