@@ -132,7 +132,7 @@ def parse_feed(data: bytes, encoding: str | None = None, source: str | None = No
     error = None
     if break_at is not None:
         error = InputError("malformed_feed", f"the feed is not well-formed XML ({_where(break_at)});"
-                           f" {len(items)} items were recovered (each has its own line), but items near that point "
+                           f" {len(items)} items were recovered (each is scored), but items near that point "
                            "may be missing or incomplete")
     return Feed(title=_plain(parsed.feed.get("title_detail")), format=parsed.get("version") or "unknown",
                 items=items, error=error)
@@ -332,9 +332,9 @@ def _where(break_at: tuple[str, int, int]) -> str:
 
 def _not_a_feed(data: bytes, break_at) -> str:
     if _ADDRESS.match(data[:2048]):
-        return "this looks like an address, not a feed: send the feed's XML itself (lurid fetches nothing)"
+        return "this looks like an address, not a feed: give the feed's XML itself (lurid fetches nothing)"
     reason = f" ({_where(break_at)})" if break_at is not None else ""
-    return f"this is not an RSS or Atom feed{reason}: send the feed's XML"
+    return f"this is not an RSS or Atom feed{reason}: give the feed's XML"
 
 
 def _too_many(count, limit: int) -> InputError:

@@ -198,6 +198,15 @@ def document_score(probabilities, paragraphs, junk_start: int) -> float:
     return float(np.average(probabilities[:junk_start], weights=weights))
 
 
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
+               bool: "a boolean", type(None): "null"}
+
+
+def json_type(value) -> str:
+    """What a decoded JSON value was, in JSON's words ("an array", not "list")."""
+    return _JSON_TYPES.get(type(value), type(value).__name__)
+
+
 def parse_document(text: str | None = None, html: str | None = None, max_chars: int | None = None,
                    max_paragraphs: int | None = None) -> Document:
     """Check the input and split it into paragraphs."""
@@ -207,7 +216,7 @@ def parse_document(text: str | None = None, html: str | None = None, max_chars: 
         raise InputError("invalid_field", "give exactly one of 'text' or 'html', not both")
     field_name, value = ("text", text) if html is None else ("html", html)
     if not isinstance(value, str):
-        raise InputError("invalid_field", f"'{field_name}' must be a string, not {type(value).__name__}")
+        raise InputError("invalid_field", f"'{field_name}' must be a string, not {json_type(value)}")
     if max_chars is not None and len(value) > max_chars:
         raise InputError("too_large", f"'{field_name}' has {len(value)} characters; the limit is {max_chars}")
     try:

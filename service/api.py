@@ -65,6 +65,11 @@ def read_body(limit: int) -> bytes:
     except Exception as error:  # the server's chunked decoder raises its own types
         raise ApiError(400, "invalid_body", f"the request body could not be read ({type(error).__name__}): "
                        "send it with a Content-Length or as valid chunked encoding") from None
+    if not data and request.content_length is None and request.environ.get("SERVER_PROTOCOL") == "HTTP/1.0":
+        # HTTP/1.1 says a request without a length has no body; an HTTP/1.0 client may have sent one that
+        # the server cannot know the end of, so "the body is empty" would mislead it
+        raise ApiError(411, "length_required", "the request has no Content-Length, so its body cannot be read "
+                       "(HTTP/1.0 has no chunked encoding): send a Content-Length header")
     if request.content_length is not None and len(data) < request.content_length:
         raise ApiError(400, "invalid_body", f"the request body has {len(data)} bytes, fewer than the "
                        f"{request.content_length} its Content-Length declares: send it whole")

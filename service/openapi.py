@@ -17,7 +17,7 @@ from .payload import OFFSET_UNITS
 ERROR_CODES = ["invalid_json", "invalid_body", "missing_field", "invalid_field", "unknown_field",
                "too_many_documents", "document_too_large", "body_too_large", "invalid_feed", "unsupported_media_type",
                "unauthorized", "not_found", "method_not_allowed", "http_error", "internal_error",
-               "too_many_paragraphs", "time_budget_exceeded", "rate_limited", "html_too_deep"]
+               "too_many_paragraphs", "time_budget_exceeded", "rate_limited", "html_too_deep", "length_required"]
 JSON = "application/json"
 
 
@@ -219,6 +219,7 @@ def openapi_document(config: ServiceConfig) -> dict:
                     "413": _error(f"body over {config.max_body_bytes} bytes, or a document over "
                                   f"{config.max_document_chars} characters or {config.max_paragraphs} "
                                   "paragraphs"),
+                    "411": _error("an HTTP/1.0 request without a Content-Length: its body cannot be read"),
                     "415": _error("the body is not sent as application/json"),
                     "422": _error(f"more than {config.max_documents} documents, or HTML nested more than "
                                   "2,048 elements deep (`html_too_deep`, naming the document)"),
@@ -243,6 +244,7 @@ def openapi_document(config: ServiceConfig) -> dict:
                                   "(`invalid_feed`)"),
                     **unauthorized,
                     "413": _error(f"body over {config.max_body_bytes} bytes"),
+                    "411": _error("an HTTP/1.0 request without a Content-Length: its body cannot be read"),
                     "415": _error("the body is not sent as application/json"),
                     "422": _error(f"a feed of more than {config.max_feed_items} items"),
                     **limited,

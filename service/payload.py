@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from classifier.scoring import ScoringConfig, bounded_int, reject_constant, unique_keys
+from classifier.scoring import ScoringConfig, bounded_int, json_type, reject_constant, unique_keys
 
 from .config import ServiceConfig
 from .errors import ApiError
@@ -21,10 +21,6 @@ from .errors import ApiError
 DOCUMENT_FIELDS = ("id", "text", "html")
 OPTION_FIELDS = ("threshold", "highlights", "clean", "offsets")
 OFFSET_UNITS = ("codepoint", "utf16")
-_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
-               bool: "a boolean", type(None): "null"}
-
-
 @dataclass(frozen=True)
 class ScoreRequest:
     ids: tuple  # one per document, None where the client sent none
@@ -55,7 +51,7 @@ def parse_json_body(data: bytes):
 def parse_score_request(body, config: ServiceConfig) -> ScoreRequest:
     """A single document (`{"text"}` / `{"html"}`, optional `id`) or a batch (`{"documents": [...]}`)."""
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid_body", f"the body must be a JSON object, not {_json_type(body)}: "
+        raise ApiError(400, "invalid_body", f"the body must be a JSON object, not {json_type(body)}: "
                        '{"text": "..."}, {"html": "..."} or {"documents": [...]}')
     options = parse_options(body.get("options", {}))
     if "documents" in body:
@@ -63,7 +59,7 @@ def parse_score_request(body, config: ServiceConfig) -> ScoreRequest:
                         "a batch has only 'documents' and 'options'; put 'id', 'text' and 'html' in each document")
         documents = body["documents"]
         if not isinstance(documents, list):
-            raise ApiError(400, "invalid_field", f"documents must be an array of objects, not {_json_type(documents)}")
+            raise ApiError(400, "invalid_field", f"documents must be an array of objects, not {json_type(documents)}")
         if len(documents) > config.max_documents:
             raise ApiError(422, "too_many_documents", f"documents has {len(documents)} items; the limit is "
                            f"{config.max_documents}: split them into several requests")
@@ -87,14 +83,14 @@ class FeedRequest:
 def parse_feed_request(body) -> FeedRequest:
     """`{"feed": "<rss ...>", "options": {...}}`: a feed's XML as a JSON string, and the usual options."""
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid_body", f"the body must be a JSON object, not {_json_type(body)}: "
+        raise ApiError(400, "invalid_body", f"the body must be a JSON object, not {json_type(body)}: "
                        '{"feed": "<rss ...>"}')
     _refuse_unknown(body, ("feed", "options"), "", "a feed request has only 'feed' and 'options'")
     if "feed" not in body:
         raise ApiError(400, "missing_field", "the body needs 'feed': the RSS or Atom XML as a string")
     feed = body["feed"]
     if not isinstance(feed, str):
-        raise ApiError(400, "invalid_field", f"feed must be a string holding the feed's XML, not {_json_type(feed)}")
+        raise ApiError(400, "invalid_field", f"feed must be a string holding the feed's XML, not {json_type(feed)}")
     scoring, utf16 = parse_options(body.get("options", {}))
     # lone surrogates are valid in JSON strings but not in UTF-8: replaced, they cannot break the parser
     return FeedRequest(feed=feed.encode("utf-8", "replace"), scoring=scoring, utf16=utf16)
@@ -104,7 +100,7 @@ def parse_document(item, where: str, max_chars: int) -> tuple:
     """(id, {"text"|"html": value}) for one document; `where` is its path ("" for a single document)."""
     if not isinstance(item, dict):
         raise ApiError(400, "invalid_field",
-                       f"{where} must be an object with 'text' or 'html', not {_json_type(item)}")
+                       f"{where} must be an object with 'text' or 'html', not {json_type(item)}")
     _refuse_unknown(item, DOCUMENT_FIELDS + (() if where else ("options",)), where,
                     "a document has 'id' and one of 'text' or 'html'")
     # null is absent, as in `score` (JSONL writers emit "html": null for a field a record lacks)
@@ -117,7 +113,7 @@ def parse_document(item, where: str, max_chars: int) -> tuple:
     (name,) = present
     value = item[name]
     if not isinstance(value, str):
-        raise ApiError(400, "invalid_field", f"{_path(where, name)} must be a string, not {_json_type(value)}")
+        raise ApiError(400, "invalid_field", f"{_path(where, name)} must be a string, not {json_type(value)}")
     if len(value) > max_chars:
         raise ApiError(413, "document_too_large", f"{_path(where, name)} has {len(value)} characters; the limit is "
                        f"{max_chars}: send a shorter document")
@@ -126,14 +122,14 @@ def parse_document(item, where: str, max_chars: int) -> tuple:
     integral = isinstance(record_id, int) or (isinstance(record_id, float) and record_id.is_integer())
     if record_id is not None and (isinstance(record_id, bool) or not (isinstance(record_id, str) or integral)):
         raise ApiError(400, "invalid_field",
-                       f"{_path(where, 'id')} must be a string or an integer, not {_json_type(record_id)}")
+                       f"{_path(where, 'id')} must be a string or an integer, not {json_type(record_id)}")
     return record_id, {name: value}
 
 
 def parse_options(options) -> tuple[ScoringConfig, bool]:
     """(scoring config, utf16?) from the `options` object."""
     if not isinstance(options, dict):
-        raise ApiError(400, "invalid_field", f"options must be an object, not {_json_type(options)}")
+        raise ApiError(400, "invalid_field", f"options must be an object, not {json_type(options)}")
     _refuse_unknown(options, OPTION_FIELDS, "options", f"the options are {', '.join(OPTION_FIELDS)}")
     threshold = options.get("threshold")
     if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
@@ -145,7 +141,7 @@ def parse_options(options) -> tuple[ScoringConfig, bool]:
         flags[name] = options.get(name, default)
         if not isinstance(flags[name], bool):
             raise ApiError(400, "invalid_field",
-                           f"options.{name} must be true or false, not {_json_type(flags[name])}")
+                           f"options.{name} must be true or false, not {json_type(flags[name])}")
     offsets = options.get("offsets", "codepoint")
     if offsets not in OFFSET_UNITS:
         raise ApiError(400, "invalid_field",
@@ -162,7 +158,3 @@ def _refuse_unknown(item: dict, allowed: tuple, where: str, hint: str) -> None:
 
 def _path(where: str, name: str) -> str:
     return f"{where}.{name}" if where else name
-
-
-def _json_type(value) -> str:
-    return _JSON_TYPES.get(type(value), type(value).__name__)

@@ -46,11 +46,11 @@ def request(url: str, data: bytes | None = None, method: str | None = None, **he
 
 
 def chunked_post(base: str, chunks: bytes, framing: str = "Transfer-Encoding: chunked",
-                 half_close: bool = False) -> tuple[int, str]:
+                 half_close: bool = False, protocol: str = "HTTP/1.1") -> tuple[int, str]:
     """POST an already chunk-encoded body (or, with another `framing` header, any body) to /v1/score over a
     raw socket, then maybe stop sending (a client whose body ends early): (status, error code)."""
     host, port = base.removeprefix("http://").split(":")
-    head = (f"POST /v1/score HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+    head = (f"POST /v1/score {protocol}\r\nHost: {host}\r\nContent-Type: application/json\r\n"
             f"{framing}\r\nConnection: close\r\n\r\n").encode()
     with socket.create_connection((host, int(port)), timeout=60) as connection:
         try:
@@ -125,6 +125,9 @@ def test_gunicorn_serves_scores_answers_preflight_and_errors_then_stops_cleanly(
     assert chunked_post(base, b'10\r\n{"text": "ab', half_close=True) == (400, "invalid_body")
     assert chunked_post(base, b'{"text": "The council met."}', framing="Content-Length: 200",
                         half_close=True) == (400, "invalid_body")
+    # an HTTP/1.0 body without a length cannot be read: 411, not "the body is empty"
+    assert chunked_post(base, b'{"text": "The council met."}', framing="X-Framing: none", half_close=True,
+                        protocol="HTTP/1.0") == (411, "length_required")
     oversized = b'{"text": "Shocking!"' + b" " * (2 << 20) + b"}"
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part)
                       for part in (oversized[i:i + 65536] for i in range(0, len(oversized), 65536)))
