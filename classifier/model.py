@@ -94,51 +94,61 @@ def save_model(model: LuridModel, artifact: str | Path, manifest: dict) -> dict:
     return manifest
 
 
+def retrain_hint(artifact: Path) -> str:
+    """How to rebuild `artifact`: the packaged one with the plain command, an operator's (LURID_MODEL) with --out."""
+    if Path(artifact).resolve() == DEFAULT_ARTIFACT.resolve():
+        return RETRAIN_HINT
+    return (f"Rebuild it with `python -m classifier.train --out {artifact}` (with LURID_MODEL unset, the "
+            "packaged model is used).")
+
+
 def verify_manifest(artifact: Path, content: bytes | None = None) -> dict:
     """Check the manifest against the artifact and this environment, without unpickling.
 
     `content`, when given, is the artifact's bytes as read once by the caller:
     the bytes that are hashed are then the very bytes that get unpickled.
     """
+    hint = retrain_hint(artifact)
     if content is None and not artifact.exists():
-        raise ModelError(f"model artifact not found at {artifact}. {RETRAIN_HINT}")
+        raise ModelError(f"model artifact not found at {artifact}. {hint}")
     try:
         manifest = json.loads(manifest_path(artifact).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelError(f"manifest {manifest_path(artifact)} is missing. {RETRAIN_HINT}") from None
+        raise ModelError(f"manifest {manifest_path(artifact)} is missing. {hint}") from None
     except json.JSONDecodeError as error:
-        raise ModelError(f"manifest {manifest_path(artifact)} is not valid JSON ({error}). {RETRAIN_HINT}") from None
+        raise ModelError(f"manifest {manifest_path(artifact)} is not valid JSON ({error}). {hint}") from None
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise ModelError(f"artifact format {manifest.get('format_version')!r} is not {FORMAT_VERSION}. {RETRAIN_HINT}")
+        raise ModelError(f"artifact format {manifest.get('format_version')!r} is not {FORMAT_VERSION}. {hint}")
     actual = sha256_file(artifact) if content is None else hashlib.sha256(content).hexdigest()
     if actual != manifest.get("sha256"):
         raise ModelError(f"{artifact} does not match its manifest (sha256 {actual[:12]}… "
-                         f"expected {str(manifest.get('sha256'))[:12]}…): refusing to load it. {RETRAIN_HINT}")
+                         f"expected {str(manifest.get('sha256'))[:12]}…): refusing to load it. {hint}")
     installed = library_versions()
     for name in PINNED_LIBRARIES:
         built = manifest.get("libraries", {}).get(name, "?")
         if _minor(built) != _minor(installed[name]):
             raise ModelError(f"model was built with {name} {built} but {installed[name]} is installed. "
-                             f"Install {name}=={built} or {RETRAIN_HINT[0].lower()}{RETRAIN_HINT[1:]}")
+                             f"Install {name}=={built} or {hint[0].lower()}{hint[1:]}")
     return manifest
 
 
 def load_model(artifact: str | Path | None = None) -> LuridModel:
     """Verify, then load, the artifact (default: LURID_MODEL, else the packaged one)."""
     artifact = Path(artifact or os.environ.get("LURID_MODEL") or DEFAULT_ARTIFACT)
+    hint = retrain_hint(artifact)
     try:
         content = artifact.read_bytes()
     except FileNotFoundError:
-        raise ModelError(f"model artifact not found at {artifact}. {RETRAIN_HINT}") from None
+        raise ModelError(f"model artifact not found at {artifact}. {hint}") from None
     except OSError as error:
-        raise ModelError(f"model artifact not readable at {artifact} ({error.strerror}). {RETRAIN_HINT}") from None
+        raise ModelError(f"model artifact not readable at {artifact} ({error.strerror}). {hint}") from None
     manifest = verify_manifest(artifact, content)
     try:
         model = pickle.loads(zlib.decompress(content))
     except Exception as error:  # an unpicklable artifact must stop start-up with a message, whatever broke
-        raise ModelError(f"{artifact} could not be loaded ({type(error).__name__}: {error}). {RETRAIN_HINT}") from None
+        raise ModelError(f"{artifact} could not be loaded ({type(error).__name__}: {error}). {hint}") from None
     if not isinstance(model, LuridModel):
-        raise ModelError(f"{artifact} does not hold a lurid model. {RETRAIN_HINT}")
+        raise ModelError(f"{artifact} does not hold a lurid model. {hint}")
     model.manifest = manifest
     return model
 

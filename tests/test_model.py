@@ -84,3 +84,10 @@ def test_a_replaced_artifact_is_refused_before_it_is_unpickled(artifact_copy, tm
     with pytest.raises(ModelError, match="does not match its manifest"):
         load_model(artifact_copy)
     assert not marker.exists()  # ...and the loader refused it before unpickling
+
+
+def test_an_operators_artifact_is_told_how_to_rebuild_it_there(tmp_path):
+    """The hint named `python -m classifier.train`, which writes the packaged model, not the operator's file."""
+    missing = tmp_path / "ours.joblib"
+    with pytest.raises(ModelError, match=f"classifier.train --out {missing}"):
+        load_model(missing)
