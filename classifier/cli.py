@@ -46,7 +46,7 @@ from .charsets import web_codec
 from .feeds import item_error, item_line, parse_feed
 from .model import ModelError, default_model
 from .scoring import (MAX_PARAGRAPHS_DEFAULT, TIME_BUDGET_DEFAULT, InputError, ScoringConfig, result_line,
-                      bounded_int, reject_constant, score_documents, unique_keys)
+                      bounded_int, json_type, reject_constant, score_documents, unique_keys)
 
 EXIT_OK, EXIT_RECORD_ERRORS, EXIT_USAGE = 0, 1, 2
 # Records are scored in batches of this many; when there is more than one
@@ -127,7 +127,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def sniff_format(name: str, head: bytes) -> str:
+def sniff_format(name: str, head: bytes, regular_file: bool = False) -> str:
     """Guess jsonl/html/feed/text from a file name, then from its first bytes.
 
     >>> sniff_format("news.xml", b'<?xml version="1.0"?><!-- a comment --><rss version="2.0"><channel>')
@@ -140,7 +140,7 @@ def sniff_format(name: str, head: bytes) -> str:
     ('html', 'jsonl')
     >>> sniff_format("-", b"[Updated] A plain text document")
     'text'
-    >>> sniff_format("-", b""), sniff_format("notes", b" \\n")
+    >>> sniff_format("-", b""), sniff_format("notes", b" \\n", regular_file=True)
     ('jsonl', 'text')
     """
     lowered = name.lower()
@@ -153,8 +153,8 @@ def sniff_format(name: str, head: bytes) -> str:
     if lowered.endswith((".txt", ".text", ".md")):
         return "text"
     start = _decode_head(head).lstrip().lower()
-    if not start:  # empty input: on stdin no records, as with empty JSONL; a named file is one document
-        return "jsonl" if name == "-" else "text"
+    if not start:  # empty input: no records, as with empty JSONL; but a regular file named is one document
+        return "text" if regular_file else "jsonl"
     if start.startswith("{"):
         return "jsonl"
     root = root_element(start)
@@ -372,11 +372,7 @@ def as_utf8(chunks, head: bytes):
     `>` writes UTF-16) is re-encoded as it streams, so its lines split and decode like any other; text that
     is not valid in its encoding becomes U+FFFD. UTF-8 (with or without a BOM) passes through untouched."""
     encoding, _ = bom_encoding(head)
-    start = _decode_head(head)[:64]
-    # UTF-8, or bytes that only begin like a UTF-16 or UTF-32 mark: what follows does not decode, or holds
-    # none of JSON's ASCII (UTF-8 read as UTF-16 pairs its bytes into CJK characters). Only the mark so far
-    # (a slow writer) is taken at its word.
-    if encoding == "utf-8" or "\ufffd" in start or (start and not any(c < "\x80" for c in start)):
+    if encoding == "utf-8" or not _looks_like(encoding, head):
         yield from chunks
         return
     decoder = codecs.getincrementaldecoder(encoding)("replace")
@@ -386,6 +382,23 @@ def as_utf8(chunks, head: bytes):
         else:
             yield decoder.decode(chunk).encode("utf-8", "surrogatepass")
     yield decoder.decode(b"", final=True).encode("utf-8", "surrogatepass")
+
+
+def _looks_like(encoding: str, data: bytes) -> bool:
+    """Whether bytes that open with a UTF-16 or UTF-32 byte-order mark are JSONL in that encoding: they decode (a
+    character cut off at the end of what has arrived does not count), and are empty so far (a slow writer),
+    or hold a newline, "{" or "[" (JSON's ASCII: UTF-8 bytes read as UTF-16 pair up into other characters).
+
+    >>> _looks_like("utf-16-le", '\\ufeff[1]\\n{"id": 1}'.encode("utf-16-le")), _looks_like("utf-16-le", b"\\xff\\xfe")
+    (True, True)
+    >>> _looks_like("utf-16-le", b'\\xff\\xfe\\xfd\\n{"id"')  # UTF-8 after bytes that only look like a mark
+    False
+    """
+    try:
+        start = codecs.getincrementaldecoder(encoding)("strict").decode(data, final=False).lstrip("\ufeff")
+    except UnicodeError:
+        return False
+    return not start or any(mark in start for mark in "\n{[")
 
 
 class LineTooLong(bytes):
@@ -466,7 +479,7 @@ def jsonl_records(stream, source: str, max_chars: int | None = None):
             yield error_record(None, "invalid_json", f"{where}: {error}")
             continue
         if not isinstance(fields, dict):
-            yield error_record(None, "invalid_record", f"{where}: expected a JSON object, got {type(fields).__name__}")
+            yield error_record(None, "invalid_record", f"{where}: expected a JSON object, got {json_type(fields)}")
             continue
         if nesting_exceeds(fields, MAX_JSON_DEPTH):
             yield error_record(None, "invalid_record", f"{where}: the record nests deeper than {MAX_JSON_DEPTH} levels")
@@ -560,7 +573,8 @@ def input_records(paths: list[str], input_format: str, stdin, max_chars: int = M
             except OSError as error:
                 yield error_record(name, "unreadable", f"{name}: {error.strerror or error}")
                 continue
-            kind = sniff_format(name, head) if input_format == "auto" else input_format
+            kind = (sniff_format(name, head, regular_file=path != "-" and os.path.isfile(path))
+                    if input_format == "auto" else input_format)
             if kind == "jsonl":
                 chunks = as_utf8(chunks_of(stream, head), head)
                 yield from jsonl_records(lines_of(chunks, line_limit(max_chars)), name, max_chars)

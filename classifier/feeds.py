@@ -66,8 +66,8 @@ _BOMS = (("utf-8", b"\xef\xbb\xbf"), ("utf-32-le", b"\xff\xfe\x00\x00"), ("utf-3
          ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"))
 _BOMS_BY_NAME = dict(_BOMS)
 _BOMS = tuple((bom, name) for name, bom in _BOMS)
-# Encodings XML parsers read that no web page is declared in (the EBCDIC code pages among them).
-_XML_CODECS = frozenset("utf_7 utf_32 utf_32_le utf_32_be cp037 cp273 cp500 cp875 cp1026 cp1140".split())
+# Python codecs that are no character encoding a document is written in: transforms of text into text.
+_NOT_CHARSETS = frozenset({"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined"})
 # The first bytes of "<?" in encodings without a BOM (XML 1.0, appendix F).
 _SIGNATURES = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<\x00?", "utf-16-be"),
                (b"<\x00?\x00", "utf-16-le"), (b"\x4c\x6f\xa7\x94", "cp037"))
@@ -221,9 +221,9 @@ def _decode(data: bytes, encoding: str | None) -> str:
 
 
 def _as_browsers_read(name: str) -> str:
-    """A declared encoding as browsers and feed readers decode it (Shift_JIS as cp932...). Of the names
-    that are no web encoding, XML's own (UTF-7, UTF-32, EBCDIC) are decoded as declared; the rest, such as
-    Python's unicode_escape or idna, are no character encoding a feed is written in, and are refused."""
+    """A declared encoding as browsers and feed readers decode it (Shift_JIS as cp932...). A name that is
+    no web encoding is decoded as declared (UTF-7, UTF-32, EBCDIC, IBM850...), unless Python's codec of that
+    name is no character encoding at all (unicode_escape reads backslashes as escapes): that is refused."""
     try:
         return web_codec(name)
     except LookupError:
@@ -232,7 +232,7 @@ def _as_browsers_read(name: str) -> str:
         codec = codecs.lookup(name).name.replace("-", "_")
     except LookupError:
         codec = None
-    if codec not in _XML_CODECS:
+    if codec is None or codec in _NOT_CHARSETS:
         raise InputError("invalid_feed", f"the feed's encoding {name[:40]!r} is unknown: send UTF-8")
     return codec
 

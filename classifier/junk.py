@@ -117,7 +117,8 @@ _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|#\d+)\s")
 _TERMINAL = tuple(".!?\"”'’):;")
 # What bare() strips from a line's edges: punctuation, bullets, arrows, and Markdown's "#" and "*".
 _EDGES = " \t:-–—|•·>»›.…!#*→"
-_COUNT = re.compile(r"\s*\(\d[\d,]*\)$")  # "Related Stories (3)"
+# "Related Stories (3)", "Comments (1,024)"; not a year ("Popular (2023)")
+_COUNT = re.compile(r"\s*\((?:\d{1,3}(?:,\d{3})*)\)$")
 _ELLIPSIS = ("…", "...", "..")
 HTML_CUES = ("footer", "related", "recommend", "promo", "sponsor", "share", "social", "comment",
              "sidebar", "nav", "menu", "newsletter", "subscribe", "trending", "popular", "ad",
@@ -131,6 +132,9 @@ def bare(text: str) -> str:
 
     >>> [bare(line) for line in ("## You may also like", "**Related**", "Related Stories (3)", "Related →")]
     ['you may also like', 'related', 'related stories', 'related']
+    >>> bare("Popular (2023)")
+    'popular (2023)'
+
     """
     kept = SYMBOL.sub("", text).replace("\ufe0f", "").replace("\u200d", "")
     kept = _NUMBERED.sub("", kept)

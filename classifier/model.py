@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import pickle
+import shlex
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -98,8 +99,8 @@ def retrain_hint(artifact: Path) -> str:
     """How to rebuild `artifact`: the packaged one with the plain command, an operator's (LURID_MODEL) with --out."""
     if Path(artifact).resolve() == DEFAULT_ARTIFACT.resolve():
         return RETRAIN_HINT
-    return (f"Rebuild it with `python -m classifier.train --out {artifact}` (with LURID_MODEL unset, the "
-            "packaged model is used).")
+    return (f"Rebuild it with `python -m classifier.train --out {shlex.quote(str(artifact))}` (add "
+            "`--profile research` for a research model; with LURID_MODEL unset, the packaged model is used).")
 
 
 def verify_manifest(artifact: Path, content: bytes | None = None) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import socket
 from dataclasses import dataclass, field
 
 DEFAULT_HOST = "127.0.0.1"  # loopback: exposing the service is an explicit choice
@@ -97,6 +98,14 @@ _ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s?#]+", re.IGNORECASE)
 _DEFAULT_PORTS = (("https://", ":443"), ("http://", ":80"))  # a browser's Origin never names these
 
 
+def _inet_aton(host: str) -> bool:
+    try:
+        socket.inet_aton(host)
+    except OSError:
+        return False
+    return True
+
+
 def _host(variable: str, raw: str) -> str:
     """An address to bind: an IP address (0.0.0.0 or :: for every interface) or a host name, by its form
     (whether the name resolves is gunicorn's to find out: from_env stays pure)."""
@@ -109,6 +118,8 @@ def _host(variable: str, raw: str) -> str:
     except ValueError:
         pass
     labels = host.removesuffix(".").split(".")
+    if not bracketed and all(label.isdigit() for label in labels) and _inet_aton(host):
+        return host  # the short IPv4 forms the resolver takes: "0" (every interface), "127.1", "2130706433"
     # a name's last label is never all digits (RFC 1123), so 999.1.1.1 is a bad address, not a name
     if (bracketed or len(host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels)
             or labels[-1].isdigit()):

@@ -660,7 +660,8 @@ def test_an_empty_or_blank_named_file_is_one_document(tmp_path):
     empty, blank = tmp_path / "empty", tmp_path / "blank"
     empty.write_bytes(b"")
     blank.write_bytes(b" \n")
-    code, lines, _ = run_score(str(empty), str(blank))
+    code, lines, _ = run_score(str(empty), str(blank), "/dev/null")
+    # (a device, pipe or process substitution that gives nothing is no document, as empty stdin is none)
     assert code == 0 and [(line["id"], line["paragraphs"]) for line in lines] == [(str(empty), []), (str(blank), [])]
 
 
@@ -675,6 +676,7 @@ def test_ctrl_c_while_workers_wait_ends_quietly(tmp_path):
     deadline = time.monotonic() + 120
     while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
+    assert len(_children(process.pid)) >= 2, "the worker pool never started"
     time.sleep(1)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole group
     stdout, stderr = process.communicate(timeout=60)

@@ -239,3 +239,11 @@ def test_a_python_codec_is_no_feed_encoding(declared):
     with pytest.raises(InputError) as refused:
         parse_feed(feed.encode("ascii"))
     assert refused.value.code == "invalid_feed" and "unknown" in refused.value.message
+
+
+@pytest.mark.parametrize("declared, codec", [("IBM850", "cp850"), ("IBM437", "cp437"), ("utf-8-sig", "utf-8")])
+def test_real_charsets_outside_the_web_list_are_still_read(declared, codec):
+    feed = f'<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel><item><guid>a</guid>' \
+           '<title>Café</title><description>The council met.</description></item></channel></rss>'
+    (item,) = parse_feed(feed.encode(codec)).items
+    assert item.title == "Café"

@@ -88,6 +88,7 @@ def test_a_replaced_artifact_is_refused_before_it_is_unpickled(artifact_copy, tm
 
 def test_an_operators_artifact_is_told_how_to_rebuild_it_there(tmp_path):
     """The hint named `python -m classifier.train`, which writes the packaged model, not the operator's file."""
-    missing = tmp_path / "ours.joblib"
-    with pytest.raises(ModelError, match=f"classifier.train --out {missing}"):
+    missing = tmp_path / "our model.joblib"
+    with pytest.raises(ModelError) as refused:
         load_model(missing)
+    assert f"python -m classifier.train --out '{missing}'" in str(refused.value)

@@ -80,7 +80,8 @@ def test_gunicorn_master_freezes_its_heap_before_forking_a_worker(monkeypatch, t
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0", "::", "[::1]", "localhost", "lurid.example.org.",
-                                  "10.0.0.1", "node-7.internal", "3com.example"])
+                                  "10.0.0.1", "node-7.internal", "3com.example",
+                                  "0", "127.1"])
 def test_addresses_and_host_names_are_taken_as_given(host):
     assert ServiceConfig.from_env({"LURID_HOST": f" {host} "}).host == host
 

@@ -283,3 +283,27 @@ def test_soft_hyphens_joiners_and_marks_at_the_edges_of_words():
     sent = "\u200fשלום\u200f עולם"
     (hebrew,) = split_text(sent).paragraphs
     assert sent[hebrew.start:hebrew.end] == "שלום\u200f עולם" and hebrew.text == "שלום עולם"
+
+
+def test_the_no_evidence_rule_leaves_indented_and_caseless_wrapped_text_joined():
+    """Review of session 22: an indented wrapped paragraph has lines that run on into lower case past the
+    indent (fit_width read the indent's space), and a script without case (Hindi) opens no line in lower
+    case: the first was cut before each capitalised line, the second before every line."""
+    wrapped = ("Volunteers raised the money over two years, with a sponsored swim from\n"
+               "the pier to the lifeboat station and a raffle that drew entries from\n"
+               "Canada, Australia and New Zealand, the trust said in its statement on\n"
+               "Saturday, adding that the cafe would open at Easter and the arcade in\n"
+               "the summer. The council said it was delighted with the result and that\n"
+               "it would contribute a further sum towards the lighting of the pier, which\n"
+               "has been dark since the storm of 2019 damaged the cables under the deck\n"
+               "and flooded the old generator house at the end, according to Councillor\n"
+               "Jane Smith, who chairs the committee.")
+    indented = "\n".join("    " + line for line in wrapped.split("\n"))
+    assert fit_width(indented, split_lines(indented)) is not None
+    assert len(spans(indented)) == 1
+    hindi = textwrap.fill("भारत के प्रधानमंत्री ने आज नई दिल्ली में एक बड़ी बैठक की जिसमें कई राज्यों के मुख्यमंत्री शामिल "
+                          "हुए और उन्होंने देश की आर्थिक स्थिति पर विस्तार से चर्चा की तथा आने वाले वर्षों के लिए नई "
+                          "योजनाओं की घोषणा की जिससे किसानों और मजदूरों को लाभ होगा। बैठक के बाद एक संवाददाता "
+                          "सम्मेलन में उन्होंने कहा कि सरकार हर नागरिक के लिए काम कर रही है।", 40)
+    assert hindi.count("\n") >= 6 and len(spans(hindi)) == 2  # as before session 22 (the short last line
+    # ends in a danda, which the wrap rules do not count as closing punctuation: a limit of its own)
