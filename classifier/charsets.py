@@ -52,6 +52,36 @@ _LABELS = {
 }
 
 
+# Python codecs that are no character encoding a document is written in: transforms of text into text.
+_NOT_CHARSETS = frozenset({"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined"})
+
+
+def _python_codec(label: str) -> str:
+    return _LABELS.get(label.strip().lower()) or codecs.lookup(label.strip().lower()).name.replace("-", "_")
+
+
+def xml_codec(label: str) -> str:
+    """The codec for bytes an XML declaration says are in `label`: as a browser would read a web charset
+    (web_codec), else Python's codec of that name (UTF-7, UTF-32, EBCDIC, IBM850...), unless that codec is
+    no character encoding at all.
+
+    >>> xml_codec("Shift_JIS"), xml_codec("IBM850"), xml_codec("UTF-7")
+    ('cp932', 'cp850', 'utf_7')
+    >>> xml_codec("unicode_escape")
+    Traceback (most recent call last):
+    ...
+    LookupError: 'unicode_escape' is not a character encoding
+    """
+    try:
+        return web_codec(label)
+    except LookupError:
+        pass
+    codec = _python_codec(label)
+    if codec in _NOT_CHARSETS:
+        raise LookupError(f"{label!r} is not a character encoding")
+    return codec
+
+
 def web_codec(label: str) -> str:
     """The codec to decode bytes declared as `label` with, as a browser would.
 
@@ -64,8 +94,7 @@ def web_codec(label: str) -> str:
     ...
     LookupError: 'unicode_escape' is not a charset for web pages
     """
-    name = label.strip().lower()
-    codec = _LABELS.get(name) or codecs.lookup(name).name.replace("-", "_")
+    codec = _python_codec(label)
     if codec not in _PAGE_CODECS and codec not in _READ_AS:
         raise LookupError(f"{label!r} is not a charset for web pages")
     return _READ_AS.get(codec, codec)

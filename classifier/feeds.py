@@ -26,7 +26,6 @@ description HTML. An item's id is its guid, else its link, else its position.
 
 from __future__ import annotations
 
-import codecs
 import html
 import html.entities
 import io
@@ -40,7 +39,7 @@ import defusedxml.ElementTree
 import lxml.etree
 import lxml.html
 
-from .charsets import web_codec
+from .charsets import xml_codec
 from .scoring import InputError
 
 # Content types feedparser reports for markup; anything else is plain text.
@@ -66,8 +65,6 @@ _BOMS = (("utf-8", b"\xef\xbb\xbf"), ("utf-32-le", b"\xff\xfe\x00\x00"), ("utf-3
          ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"))
 _BOMS_BY_NAME = dict(_BOMS)
 _BOMS = tuple((bom, name) for name, bom in _BOMS)
-# Python codecs that are no character encoding a document is written in: transforms of text into text.
-_NOT_CHARSETS = frozenset({"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined"})
 # The first bytes of "<?" in encodings without a BOM (XML 1.0, appendix F).
 _SIGNATURES = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<\x00?", "utf-16-be"),
                (b"<\x00?\x00", "utf-16-le"), (b"\x4c\x6f\xa7\x94", "cp037"))
@@ -221,20 +218,12 @@ def _decode(data: bytes, encoding: str | None) -> str:
 
 
 def _as_browsers_read(name: str) -> str:
-    """A declared encoding as browsers and feed readers decode it (Shift_JIS as cp932...). A name that is
-    no web encoding is decoded as declared (UTF-7, UTF-32, EBCDIC, IBM850...), unless Python's codec of that
-    name is no character encoding at all (unicode_escape reads backslashes as escapes): that is refused."""
+    """A declared encoding as feed readers decode it (charsets.xml_codec: Shift_JIS as cp932, IBM850 as
+    declared); a name that is no character encoding (unicode_escape, idna) is refused."""
     try:
-        return web_codec(name)
+        return xml_codec(name)
     except LookupError:
-        pass
-    try:
-        codec = codecs.lookup(name).name.replace("-", "_")
-    except LookupError:
-        codec = None
-    if codec is None or codec in _NOT_CHARSETS:
-        raise InputError("invalid_feed", f"the feed's encoding {name[:40]!r} is unknown: send UTF-8")
-    return codec
+        raise InputError("invalid_feed", f"the feed's encoding {name[:40]!r} is unknown: send UTF-8") from None
 
 
 class _Census:

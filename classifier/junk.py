@@ -134,7 +134,6 @@ def bare(text: str) -> str:
     ['you may also like', 'related', 'related stories', 'related']
     >>> bare("Popular (2023)")
     'popular (2023)'
-
     """
     kept = SYMBOL.sub("", text).replace("\ufe0f", "").replace("\u200d", "")
     kept = _NUMBERED.sub("", kept)
