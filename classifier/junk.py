@@ -59,6 +59,12 @@ TEXT_EXTEND_LINES = None
 # the first headline). Session 21 (docs/experiments.md). The labels that also head an article's own reading
 # list are not used so.
 LABEL_START = True
+# In text, a block never opens at a finished sentence: a line of at least FINISHED_MIN_WORDS words that ends
+# in a full stop (not an ellipsis) and carries no junk marker. Such a line is the article's last sentence,
+# pulled in by the teasers after it: a block opens with a label, a headline or a teaser. Session 23
+# (docs/experiments.md).
+NO_FINISHED_START = True
+FINISHED_MIN_WORDS = 4
 OWN_LIST_LABELS = frozenset(("further reading", "see also", "recommended reading"))
 # Probabilities are clipped away from 0 and 1 so one paragraph cannot veto
 # (or force) a block: each moves the decision by at most about 3.9 in log-odds.
@@ -120,6 +126,8 @@ _EDGES = " \t:-–—|•·>»›.…!#*→"
 # "Related Stories (3)", "Comments (1,024)"; not a year ("Popular (2023)")
 _COUNT = re.compile(r"\s*\((?:\d{1,3}(?:,\d{3})*)\)$")
 _ELLIPSIS = ("…", "...", "..")
+# A full stop ending a line, perhaps inside closing quotes or brackets, and not the last of an ellipsis.
+_FULL_STOP = re.compile(r"(?<![.…])\.[\"”'’)\]]*$")
 HTML_CUES = ("footer", "related", "recommend", "promo", "sponsor", "share", "social", "comment",
              "sidebar", "nav", "menu", "newsletter", "subscribe", "trending", "popular", "ad",
              "teaser", "more", "widget", "taboola", "outbrain", "aside", "article", "content",
@@ -319,12 +327,14 @@ class JunkBlock:
     log_odds: float = 0.0  # the summed (biased) log-odds of the block's paragraphs
 
 
-def best_suffix(probabilities, margin: float = JUNK_MARGIN_DEFAULT, bias: float = 0.0) -> JunkBlock | None:
+def best_suffix(probabilities, margin: float = JUNK_MARGIN_DEFAULT, bias: float = 0.0,
+                starts=None) -> JunkBlock | None:
     """Choose the block start once over the whole suffix.
 
     Never starts at paragraph 0: a document is at least one paragraph of article.
     `bias` is subtracted from every paragraph's log-odds: the higher it is,
-    the surer each paragraph must be before it joins the block.
+    the surer each paragraph must be before it joins the block. `starts`, when
+    given, says per paragraph whether a block may start there.
 
     >>> best_suffix([0.1, 0.2, 0.95, 0.99, 0.97]).first_paragraph
     2
@@ -337,6 +347,8 @@ def best_suffix(probabilities, margin: float = JUNK_MARGIN_DEFAULT, bias: float 
         return None
     logits = np.log(p) - np.log1p(-p) - bias
     suffix = np.cumsum(logits[::-1])[::-1][1:]  # suffix[k-1] = sum of logits[k:]
+    if starts is not None:
+        suffix = np.where(np.asarray(starts, dtype=bool)[1:], suffix, -np.inf)
     k = int(np.argmax(suffix)) + 1
     best = float(suffix[k - 1])
     if best <= margin:
@@ -377,21 +389,24 @@ def is_marked(paragraph: Paragraph) -> bool:
 def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN_DEFAULT,
            html_bias: float = HTML_BIAS_DEFAULT, text_bias: float = TEXT_BIAS_DEFAULT,
            unmarked_min: float = UNMARKED_MIN_LOG_ODDS, extend_min: float | None = TEXT_EXTEND_MIN,
-           extend_lines: int | None = TEXT_EXTEND_LINES, label_start: bool = LABEL_START) -> JunkBlock | None:
+           extend_lines: int | None = TEXT_EXTEND_LINES, label_start: bool = LABEL_START,
+           no_finished_start: bool = NO_FINISHED_START) -> JunkBlock | None:
     """The block, if any: the best suffix at the format's bias; in text, a block whose best start at no
     bias is a known label line (is_label) is taken from there at the plain margin (`label_start`), an
     unmarked block needs more, and, when `extend_min` is set (it is not by default), a found block takes in
-    the fairly sure lines just before it (extend_back).
+    the fairly sure lines just before it (extend_back). With `no_finished_start`, a text block never
+    starts at a finished sentence (finished_sentence).
 
     The block's log-odds are summed after the bias, and each paragraph gives
     at most about 3.9 before it (PROBABILITY_CLIP), so at the text bias an
     unmarked block must have at least five sure lines.
     """
-    block = best_suffix(probabilities, margin, html_bias if is_html else text_bias)
     if is_html:
-        return block
+        return best_suffix(probabilities, margin, html_bias)
+    starts = [not finished_sentence(p) for p in paragraphs] if no_finished_start else None
+    block = best_suffix(probabilities, margin, text_bias, starts)
     if label_start:
-        labelled = best_suffix(probabilities, margin)
+        labelled = best_suffix(probabilities, margin, starts=starts)
         if labelled is not None and is_label(paragraphs[labelled.first_paragraph]):
             return labelled
     if block is None:
@@ -399,6 +414,20 @@ def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN
     if block.log_odds < unmarked_min and not any(is_marked(p) for p in paragraphs[block.first_paragraph:]):
         return None
     return extend_back(block, probabilities, extend_min, extend_lines)
+
+
+def finished_sentence(paragraph: Paragraph) -> bool:
+    """Is the paragraph a finished sentence of prose: at least FINISHED_MIN_WORDS words ending in a full
+    stop (not an ellipsis), with no junk marker (is_marked)? A block of teasers does not open with one.
+
+    >>> from classifier.text import split_text
+    >>> text = "The charges will be reviewed in April.\\nRead more.\\nWhat he did next left them…\\nHe said so."
+    >>> [finished_sentence(p) for p in split_text(text).paragraphs]
+    [True, False, False, False]
+    """
+    text = paragraph.text.rstrip()
+    return (bool(_FULL_STOP.search(text)) and len(text.split()) >= FINISHED_MIN_WORDS
+            and not is_marked(paragraph))
 
 
 def extend_back(block: JunkBlock, probabilities, minimum: float | None, lines: int | None = None) -> JunkBlock:

@@ -200,3 +200,21 @@ def test_the_model_decides_with_its_own_text_settings():
     assert model.find(unmarked, False)[1] is None
     model.text_bias, model.unmarked_min = 0.0, float("-inf")
     assert model.find_many([(unmarked, False)])[0].first_paragraph == 1
+
+
+def test_a_text_block_never_opens_at_a_finished_sentence():
+    """The article's short last sentence, pulled up by the teasers after it (p 0.88), stays article; the
+    block opens at the first teaser headline. The rule is for text only."""
+    lines = ("A decision is expected next week.", "🔥 Grandmother Finds Lottery Ticket In Old Coat",
+             "She was about to take the coat to a charity shop when…", "😳 Vets Stunned By Dog Who Walks Himself",
+             "Every morning at seven, Biscuit slips out of the gate and…")
+    probabilities = [0.01, 0.88, 0.99, 0.99, 0.99, 0.99]
+    assert decide(probabilities, _lines(*lines), is_html=False, no_finished_start=False).first_paragraph == 1
+    block = decide(probabilities, _lines(*lines), is_html=False)
+    assert block.first_paragraph == 2 and block.paragraph_count == 4
+    surer = [0.01, 0.95, 0.99, 0.99, 0.99, 0.99]  # past the HTML bias too
+    assert decide(surer, _lines(*lines), is_html=True).first_paragraph == 1
+    assert decide(surer, _lines(*lines), is_html=False).first_paragraph == 2
+    # an ellipsis, a marker or fewer than four words is not a finished sentence
+    for opener in ("A decision is expected next week…", "Read more.", "Decision next week."):
+        assert decide(probabilities, _lines(opener, *lines[1:]), is_html=False).first_paragraph == 1, opener
