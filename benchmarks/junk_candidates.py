@@ -23,7 +23,9 @@ development documents are the same for both fits, so the figures differ only by 
   exact, late, early and missed block starts, clean documents cut;
 - benchmarks/endings_dev (development data, since session 18: HTML pages ending in newsletter boxes,
   comment sections and one-story boxes, clean pages with list-like endings, a few text articles):
-  the same, and documents with article text cut.
+  the same, and documents with article text cut;
+- benchmarks/labels_dev2 (development data, since session 23: blocks under stock labels with unusually
+  shaped items, and clean endings that open like a label): the same as endings_dev.
 
 Nothing here touches the held-out splits or the fresh sets. Counts only; no page text is written.
 A draw of one split takes about six minutes on one core; set OMP_NUM_THREADS=1 when running several
@@ -54,6 +56,7 @@ from classifier.train import JUNK_DRAW_SEEDS, _composed_parts, composed_draw, pa
 
 LABELS_DEV = HERE / "labels_dev"
 ENDINGS_DEV = HERE / "endings_dev"
+LABELS_DEV2 = HERE / "labels_dev2"
 
 
 def training_side_candidates(corpus, files: dict[str, Path]) -> dict[str, list[dict]]:
@@ -87,8 +90,8 @@ def labels_dev_outcomes(junk: JunkModel, cases: list[dict]) -> dict[str, int]:
 
 
 def endings_dev_outcomes(junk: JunkModel, cases: list[dict]) -> str:
-    """benchmarks/endings_dev (development data, text and HTML) as fresh.py judges it: exact / late / early /
-    missed, clean cut, and documents with article text cut."""
+    """benchmarks/endings_dev or labels_dev2 (development data, text and HTML) as fresh.py judges it: exact /
+    late / early / missed, clean cut, and documents with article text cut."""
     counts = dict.fromkeys(("exact", "late", "early", "missed", "clean cut", "clean kept", "article cut"), 0)
     for case in cases:
         document = parse_document(**{case["format"]: case["input"]})
@@ -100,21 +103,22 @@ def endings_dev_outcomes(junk: JunkModel, cases: list[dict]) -> str:
     return " / ".join(str(counts[k]) for k in ("exact", "late", "early", "missed", "clean cut", "article cut"))
 
 
-def development_cases() -> tuple[list[dict], list[dict]]:
-    """The labels_dev and endings_dev documents."""
+def development_cases() -> tuple[list[dict], list[dict], list[dict]]:
+    """The labels_dev, endings_dev and labels_dev2 documents."""
     return tuple([json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*/*.json"))]
-                 for folder in (LABELS_DEV, ENDINGS_DEV))
+                 for folder in (LABELS_DEV, ENDINGS_DEV, LABELS_DEV2))
 
 
-def table_head(endings_count: int) -> list[str]:
+def table_head(endings_count: int, labels2_count: int) -> list[str]:
     """The header of the table of `measure` rows."""
     return ["| draw | split | fit | labels_dev exact / late / early / missed / clean cut | junk_dev exact start "
             "| clean documents cut | documents with article text cut | WCXB-A HTML pages cut "
-            f"| endings_dev ({endings_count}) exact / late / early / missed / clean cut / article cut |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            f"| endings_dev ({endings_count}) exact / late / early / missed / clean cut / article cut "
+            f"| labels_dev2 ({labels2_count}) exact / late / early / missed / clean cut / article cut |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
 
 
-def measure(junk: JunkModel, dev_documents, eval_pages, cases, endings_cases=()) -> str:
+def measure(junk: JunkModel, dev_documents, eval_pages, cases, endings_cases=(), labels2_cases=()) -> str:
     """One table row's figures for a fitted junk model (text documents under the shipped text rule)."""
     probabilities = junk.many_probabilities([(d.paragraphs, False) for d, _ in dev_documents])
     results = [text_result(p, d.paragraphs, y, SHIPPED_RULE) for p, (d, y) in zip(probabilities, dev_documents)]
@@ -125,7 +129,8 @@ def measure(junk: JunkModel, dev_documents, eval_pages, cases, endings_cases=())
             f"| {sum(r['exact'] for r in with_block) / max(len(with_block), 1):.4f} "
             f"| {sum(r['found'] for r in clean)} of {len(clean)} | {sum(r['article_cut'] for r in results)} of "
             f"{len(results)} | {pages_line(html_page_results(junk, eval_pages)).split(' / ')[0]} "
-            f"| {endings_dev_outcomes(junk, endings_cases) if endings_cases else '-'} |")
+            f"| {endings_dev_outcomes(junk, endings_cases) if endings_cases else '-'} "
+            f"| {endings_dev_outcomes(junk, labels2_cases) if labels2_cases else '-'} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,14 +161,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"junk_candidates: {error}", file=sys.stderr)
         return 1
     page_set = page_training_set(train_pages, lexicon)
-    cases, endings_cases = development_cases()
+    cases, endings_cases, labels2_cases = development_cases()
     log(f"candidates on the training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}")
 
     lines = ["# The junk model with and without the candidate records", "",
              f"Made by `python benchmarks/junk_candidates.py --blocks {args.blocks} --endings {args.endings}` "
              "(protocol in its docstring). Candidates on the "
              f"training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}. labels_dev: "
-             f"{len(cases)} documents; WCXB half A: {len(eval_pages)} pages.", "", *table_head(len(endings_cases))]
+             f"{len(cases)} documents; WCXB half A: {len(eval_pages)} pages.", "",
+             *table_head(len(endings_cases), len(labels2_cases))]
     for offset in args.offsets:
         seeds = [seed + offset for seed in JUNK_DRAW_SEEDS]
         for split in args.splits:
@@ -174,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                                 ("with", {**fit_parts, **{k: fit_parts[k] + v for k, v in extra.items()}})):
                 draws = [composed_draw(parts, lexicon, seed) for seed in seeds]
                 junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
-                lines.append(f"| +{offset} | {split} | {name} | {measure(junk, dev_documents, eval_pages, cases, endings_cases)}")
+                lines.append(f"| +{offset} | {split} | {name} | {measure(junk, dev_documents, eval_pages, cases, endings_cases, labels2_cases)}")
                 log(lines[-1])
     lines += ["", f"Written in {(time.perf_counter() - started) / 60:.1f} minutes."]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")

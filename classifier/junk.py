@@ -25,7 +25,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import ThreadpoolController
 
 from .features import SYMBOL, Lexicon
-from .text import Paragraph
+from .text import OTHER_SCRIPT_STOPS, Paragraph
 
 # A block needs summed log-odds above this to be reported: one paragraph at
 # p = 0.88 is not enough on its own (before the format's bias below). The share
@@ -120,7 +120,7 @@ _DATED_ENTRY = re.compile(
     r"\s*(?::|\s[-–—]|[-–—]\s)\s*\w", re.I)
 _COMMENTS = re.compile(r"^\d+\s+comments?$|^\d+\s+shares?$", re.I)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|#\d+)\s")
-_TERMINAL = tuple(".!?\"”'’):;")
+_TERMINAL = tuple(".!?\"”'’):;" + OTHER_SCRIPT_STOPS)  # no training line ends in another script's stop
 # What bare() strips from a line's edges: punctuation, bullets, arrows, and Markdown's "#" and "*".
 _EDGES = " \t:-–—|•·>»›.…!#*→"
 # "Related Stories (3)", "Comments (1,024)"; not a year ("Popular (2023)")

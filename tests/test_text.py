@@ -305,5 +305,19 @@ def test_the_no_evidence_rule_leaves_indented_and_caseless_wrapped_text_joined()
                           "हुए और उन्होंने देश की आर्थिक स्थिति पर विस्तार से चर्चा की तथा आने वाले वर्षों के लिए नई "
                           "योजनाओं की घोषणा की जिससे किसानों और मजदूरों को लाभ होगा। बैठक के बाद एक संवाददाता "
                           "सम्मेलन में उन्होंने कहा कि सरकार हर नागरिक के लिए काम कर रही है।", 40)
-    assert hindi.count("\n") >= 6 and len(spans(hindi)) == 2  # as before session 22 (the short last line
-    # ends in a danda, which the wrap rules do not count as closing punctuation: a limit of its own)
+    assert hindi.count("\n") >= 6 and len(spans(hindi)) == 1  # since session 23 the danda ends a sentence
+
+
+def test_other_scripts_full_stops_end_paragraphs_one_per_line():
+    """Lines of even length that each end in a danda or an ideographic full stop are paragraphs one per
+    line, not wrapped text (session 23: they were run together into one paragraph)."""
+    hindi = ("नगर निगम ने आज घोषणा की कि शहर के केंद्र में पार्किंग शुल्क अगले महीने से दोगुना हो जाएगा।\n"
+             "दुकानदारों का कहना है कि इससे बाज़ार में आने वाले लोगों की संख्या और घट जाएगी।\n"
+             "पार्षद ने कहा कि सड़कों की मरम्मत के लिए यह धन ज़रूरी है और बातचीत जारी रहेगी।\n"
+             "शुल्क की समीक्षा अप्रैल में की जाएगी और तब तक नियम लागू रहेंगे।\n")
+    chinese = ("市议会今天宣布，市中心的停车费将从下个月起翻倍，商户对此表示强烈不满。\n"
+               "议员表示，这笔收入对于修缮道路是必要的，谈判将于周一继续进行。\n"
+               "店主们说，自疫情以来客流量已经下降了五分之一，情况越来越糟糕。\n"
+               "这项收费将在四月份接受审查。\n")
+    for text in (hindi, chinese):
+        assert [text[p.start:p.end] for p in split_text(text).paragraphs] == text.split("\n")[:-1]
