@@ -403,10 +403,10 @@ def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN
     """
     if is_html:
         return best_suffix(probabilities, margin, html_bias)
-    starts = [not finished_sentence(p) for p in paragraphs] if no_finished_start else None
-    block = best_suffix(probabilities, margin, text_bias, starts)
+    may_start = (lambda paragraph: not finished_sentence(paragraph)) if no_finished_start else None
+    block = _best_start(probabilities, paragraphs, margin, text_bias, may_start)
     if label_start:
-        labelled = best_suffix(probabilities, margin, starts=starts)
+        labelled = _best_start(probabilities, paragraphs, margin, 0.0, may_start)
         if labelled is not None and is_label(paragraphs[labelled.first_paragraph]):
             return labelled
     if block is None:
@@ -414,6 +414,16 @@ def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN
     if block.log_odds < unmarked_min and not any(is_marked(p) for p in paragraphs[block.first_paragraph:]):
         return None
     return extend_back(block, probabilities, extend_min, extend_lines)
+
+
+def _best_start(probabilities, paragraphs, margin: float, bias: float, may_start) -> JunkBlock | None:
+    """best_suffix among the paragraphs where `may_start` allows a block to start (anywhere, if it is None).
+    The best start overall is usually allowed, and then it is also the best allowed one: only otherwise is
+    every paragraph asked."""
+    block = best_suffix(probabilities, margin, bias)
+    if block is None or may_start is None or may_start(paragraphs[block.first_paragraph]):
+        return block
+    return best_suffix(probabilities, margin, bias, [may_start(p) for p in paragraphs])
 
 
 def finished_sentence(paragraph: Paragraph) -> bool:
