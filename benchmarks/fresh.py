@@ -3,10 +3,11 @@
     python benchmarks/fresh.py [--folder benchmarks/fresh] [--out benchmarks/fresh.md]
     python benchmarks/fresh.py --folder benchmarks/fresh2 --out benchmarks/fresh2.md
     python benchmarks/fresh.py --folder benchmarks/fresh3 --out benchmarks/fresh3.md
+    python benchmarks/fresh.py --folder benchmarks/fresh4 --out benchmarks/fresh4.md
     python benchmarks/fresh.py --folder benchmarks/endings_dev --out benchmarks/endings_dev.md
     python benchmarks/fresh.py --folder benchmarks/labels_dev2 --out benchmarks/labels_dev2.md
 
-Three evaluation sets, each written for this check and never trained on or tuned against
+Four evaluation sets, each written for this check and never trained on or tuned against
 (their README.md says how they were written and what has seen them since), and three
 development sets, benchmarks/labels_dev/ (40 plain-text articles whose blocks open with
 unusually worded labels; used to choose rules and training data), benchmarks/labels_dev2/
@@ -27,7 +28,11 @@ articles with one-story blocks or short closing lines):
   16 clean) and 20 HTML pages (15 with a block, 5 clean);
 - benchmarks/fresh3/ (session 8): 44 plain-text articles (24 with a block,
   20 clean, 16 of them ending in short-line lists) and 16 HTML pages (11
-  with a block, 5 clean).
+  with a block, 5 clean);
+- benchmarks/fresh4/ (session 23): 40 plain-text articles (24 with a block,
+  16 clean) and 20 HTML pages (14 with a block, 6 clean, each followed by a
+  site footer: a block found in the footer counts as a clean cut here, but
+  not as article text cut).
 
 Each document names the first line (text) or first extracted block (HTML)
 of the block, and for HTML the last piece of article text.
