@@ -218,3 +218,22 @@ def test_a_text_block_never_opens_at_a_finished_sentence():
     # an ellipsis, a marker or fewer than four words is not a finished sentence
     for opener in ("A decision is expected next week…", "Read more.", "Decision next week."):
         assert decide(probabilities, _lines(opener, *lines[1:]), is_html=False).first_paragraph == 1, opener
+
+
+def test_a_finished_sentence_may_open_a_block_as_the_headline_of_a_cut_off_teaser():
+    """Review of session 23: an unlabelled block whose first headline ends in a full stop, with its blurb cut
+    off after it, opens at that headline; the rule only guards the article's last sentence."""
+    lines = ("Man, 34, charged after town centre stabbing.", "Police were called to the precinct at 11pm when…",
+             "🔥 Grandmother Finds Lottery Ticket In Old Coat", "She was about to take the coat to a shop when…")
+    assert decide([0.01, 0.9, 0.99, 0.99, 0.99], _lines(*lines), is_html=False).first_paragraph == 1
+
+
+def test_a_forbidden_start_moves_the_block_later_never_earlier():
+    """Review of session 23: the best start is the finished sentence; the block must not move back to the
+    caption before it (which the second-best sum prefers) but on to the teasers after it."""
+    lines = ("Pictured: the depot", "A decision is expected next week.", "🔥 Grandmother Finds Lottery Ticket",
+             "She was about to take the coat to a charity shop when…", "😳 Vets Stunned By Dog",
+             "Every morning at seven, Biscuit slips out of the gate and…")
+    probabilities = [0.01, 0.7, 0.95, 0.99, 0.99, 0.99, 0.99]
+    assert decide(probabilities, _lines(*lines), is_html=False, no_finished_start=False).first_paragraph == 2
+    assert decide(probabilities, _lines(*lines), is_html=False).first_paragraph == 3

@@ -319,5 +319,6 @@ def test_other_scripts_full_stops_end_paragraphs_one_per_line():
                "议员表示，这笔收入对于修缮道路是必要的，谈判将于周一继续进行。\n"
                "店主们说，自疫情以来客流量已经下降了五分之一，情况越来越糟糕。\n"
                "这项收费将在四月份接受审查。\n")
-    for text in (hindi, chinese):
+    quoted = chinese.replace("不满。", "不满。」").replace("进行。", "进行。」")  # a stop inside a closing bracket
+    for text in (hindi, chinese, quoted, hindi.replace("।", "॥"), chinese.replace("。", "．")):
         assert [text[p.start:p.end] for p in split_text(text).paragraphs] == text.split("\n")[:-1]
