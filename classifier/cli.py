@@ -504,6 +504,8 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
     encoding, _ = bom_encoding(data)
     try:
         content = data.decode(encoding)
+        if kind == "html" and encoding == "utf-8" and b"\x1b" in data:
+            content = _iso_2022_jp(data) or content
     except UnicodeDecodeError as error:
         declared = _META_CHARSET.search(data[:SNIFF_BYTES]) if kind == "html" and encoding == "utf-8" else None
         if declared is None:
@@ -520,6 +522,20 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
             return error_record(name, "invalid_encoding", f"{name}: not UTF-8, and not the {charset} its "
                                 f"<meta> declares ({error}); save it as UTF-8")
     return {"_input": {"id": name, kind: content}}
+
+
+def _iso_2022_jp(data: bytes) -> str | None:
+    """The page decoded as ISO-2022-JP, if its <meta> declares that and it decodes; else None.
+
+    ISO-2022-JP is 7-bit: its escape sequences shift into Japanese, so a page in it is also valid UTF-8 (of
+    escape codes and ASCII letters) and the declaration, read only when UTF-8 fails, went unread."""
+    declared = _META_CHARSET.search(data[:SNIFF_BYTES])
+    try:
+        if declared is None or web_codec(declared.group(1).decode("ascii")) != "iso2022_jp":
+            return None
+        return data.decode("iso2022_jp")
+    except (LookupError, UnicodeError):
+        return None
 
 
 def feed_records(name: str, data: bytes, max_chars: int | None = None):

@@ -25,7 +25,7 @@ BLOCK_TAGS = frozenset(
 )
 DROPPED_TAGS = frozenset(
     "script style noscript template iframe svg canvas head title select option button "
-    "input textarea object embed map audio video".split()
+    "input textarea object embed map audio video rt rp".split()  # rt, rp: ruby readings, shown above the text
 )
 # Words in class/id names of ancestors that mark page furniture around an article.
 CONTEXT_CUES = (

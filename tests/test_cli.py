@@ -625,6 +625,18 @@ def test_legacy_charsets_are_read_with_the_wider_decoders_browsers_use(tmp_path)
         assert line["error"]["code"] == "invalid_encoding" and f"declares {label}" in line["error"]["message"], line
 
 
+def test_an_iso_2022_jp_page_is_read_as_it_declares(tmp_path):
+    """ISO-2022-JP is 7-bit, so such a page is also valid UTF-8 (escape codes and ASCII letters): its
+    declaration went unread and the escape codes were scored (session 23 probe). An ASCII page with an
+    escape byte but another declaration stays as it was."""
+    page = tmp_path / "ja.html"
+    page.write_bytes(b'<meta charset="iso-2022-jp"><p>' + "市議会、交通計画を可決".encode("iso2022_jp") + b"</p>")
+    other = tmp_path / "other.html"
+    other.write_bytes(b'<meta charset="windows-1252"><p>bell \x1b here</p>')
+    code, lines, _ = run_score("--input-format", "html", str(page), str(other))
+    assert code == 0 and lines[0]["text"] == "市議会、交通計画を可決" and lines[1]["text"] == "bell \x1b here"
+
+
 def test_web_codec_refuses_what_is_no_web_encoding():
     from classifier.charsets import web_codec
 

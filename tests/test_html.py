@@ -18,6 +18,13 @@ def test_blocks_become_paragraphs_and_scripts_styles_hidden_are_dropped():
     assert doc.source == "html"
 
 
+def test_ruby_readings_are_dropped():
+    """<rt> readings (and <rp> fallback brackets) are shown above the base text, not in it: they ran into
+    the extracted text ("市議会しぎかい", session 23 probe)."""
+    doc = parse_html("<p><ruby>市議会<rp>(</rp><rt>しぎかい</rt><rp>)</rp></ruby>は可決した。</p>")
+    assert doc.text == "市議会は可決した。"
+
+
 def test_offsets_refer_to_the_extracted_text():
     doc = parse_html(PAGE)
     for paragraph in doc.paragraphs:
