@@ -100,6 +100,31 @@ TRAILERS = frozenset(
     |you've reached the end|end of feed|scroll for more|continue reading|load more articles"""
     .split("|")
 )
+# Labels and trailers of other languages' sites. Not model cues (the model never saw them, and pages it
+# trained on may hold some): only the decision rules use them, through is_label and is_marked, so that an
+# own-language label over plain headlines is taken like an English one (session 23: "Te puede interesar"
+# over four headlines was no block). A writer's own "see also" in any language is not among them.
+OTHER_LANGUAGE_LABELS = frozenset(
+    " ".join(phrase.split()) for phrase in
+    """te puede interesar|también te puede interesar|te recomendamos|lee también|noticias relacionadas
+    |más noticias|lo más leído|lo más visto|leia também|leia mais|veja também|notícias relacionadas
+    |você pode gostar|mais lidas|à lire aussi|a lire aussi|lire aussi|sur le même sujet|vous aimerez aussi
+    |articles similaires|les plus lus|à découvrir aussi|das könnte sie auch interessieren|auch interessant
+    |lesen sie auch|mehr zum thema|weitere artikel|ähnliche artikel|meistgelesen|meistgelesene artikel
+    |potrebbe interessarti|ti potrebbe interessare|leggi anche|articoli correlati|i più letti|lees ook
+    |meer nieuws|meest gelezen|читайте также|похожие новости|самое читаемое|рекомендуем
+    |bunlar da ilginizi çekebilir|ilginizi çekebilir|ilgili haberler|en çok okunanlar|tin liên quan
+    |có thể bạn quan tâm|đọc thêm|相关阅读|相关新闻|推荐阅读|猜你喜欢|热门文章|関連記事|おすすめ記事
+    |あわせて読みたい|人気記事|اقرأ أيضا|اقرأ أيضاً|مواضيع ذات صلة|الأكثر قراءة|यह भी पढ़ें|ये भी पढ़ें
+    |संबंधित खबरें""".split("|")
+)
+OTHER_LANGUAGE_TRAILERS = frozenset(
+    " ".join(phrase.split()) for phrase in
+    """cargar más|ver más|fin del contenido|carregar mais|ver mais|charger plus|voir plus|mehr laden
+    |mehr anzeigen|carica altro|mostra altro|meer laden|загрузить ещё|загрузить еще|показать ещё
+    |показать еще|daha fazla yükle|daha fazla göster|tải thêm|xem thêm|加载更多|查看更多|もっと見る
+    |さらに表示|تحميل المزيد|और देखें""".split("|")
+)
 # "2 hours ago" (also a junk marker, is_marked); the cue also takes US-style dates ("June 3, 2019").
 _AGO = re.compile(r"\b\d+\s*(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?)\s+ago\b", re.I)
 _TIME_AGO = re.compile(_AGO.pattern + r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+"
@@ -369,7 +394,8 @@ def is_label(paragraph: Paragraph) -> bool:
     """Is the paragraph a known block label ("You may also like", "Read More", "More from the Courier"),
     and not one that also heads a writer's own reading list ("Further reading", "See also")?"""
     label = bare(paragraph.text)
-    return label not in OWN_LIST_LABELS and any(_label_kinds(label, len(paragraph.text.split())))
+    return label not in OWN_LIST_LABELS and (any(_label_kinds(label, len(paragraph.text.split())))
+                                             or label in OTHER_LANGUAGE_LABELS)
 
 
 def _label_kinds(label: str, n_words: int) -> tuple[bool, bool]:
@@ -388,7 +414,14 @@ def is_marked(paragraph: Paragraph) -> bool:
     """
     cues = own_cues(paragraph, None)
     return (any(cues[i] for i in MARKER_CUES) or bool(_EMOJI.search(paragraph.text))
-            or bool(_AGO.search(paragraph.text)))
+            or bool(_AGO.search(paragraph.text)) or _other_language_marker(paragraph.text))
+
+
+def _other_language_marker(text: str) -> bool:
+    if len(text) > 60:  # no label or trailer is this long; most paragraphs are, and need no bare()
+        return False
+    label = bare(text)
+    return label in OTHER_LANGUAGE_LABELS or label in OTHER_LANGUAGE_TRAILERS
 
 
 def decide(probabilities, paragraphs, is_html: bool, margin: float = JUNK_MARGIN_DEFAULT,

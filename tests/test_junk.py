@@ -4,7 +4,7 @@ import pytest
 from classifier.junk import (DATED_ENTRY_CUE, JUNK_MARGIN_DEFAULT, LABELS, TEXT_BIAS_DEFAULT, TEXT_EXTEND_MIN,
                              TRAILERS, UNMARKED_MIN_LOG_ODDS, JunkBlock, JunkModel, bare, best_suffix, cue_matrix,
                              dated_entry, decide, extend_back, own_cues)
-from classifier.junk import _NEIGHBOUR_CUES
+from classifier.junk import _NEIGHBOUR_CUES, MARKER_CUES, is_marked
 from classifier.text import split_text
 
 
@@ -237,3 +237,16 @@ def test_a_forbidden_start_moves_the_block_later_never_earlier():
     probabilities = [0.01, 0.7, 0.95, 0.99, 0.99, 0.99, 0.99]
     assert decide(probabilities, _lines(*lines), is_html=False, no_finished_start=False).first_paragraph == 2
     assert decide(probabilities, _lines(*lines), is_html=False).first_paragraph == 3
+
+
+def test_other_languages_labels_count_for_the_decision_rules_only():
+    """Session 23 probe: "Te puede interesar" over plain headlines (each only fairly junk-like) was no
+    block; now it is found from the label, as "You may also like" is. These labels are not model cues."""
+    lines = ("Te puede interesar", "El gobierno regional revisará los contratos del transporte escolar",
+             "Abre la nueva biblioteca en el antiguo edificio de correos",
+             "Una panadería local gana el concurso regional de pan")
+    probabilities = [0.01, 0.8, 0.85, 0.93, 0.96]
+    assert decide(probabilities, _lines(*lines), is_html=False).first_paragraph == 1
+    assert decide(probabilities, _lines("Nuestras conclusiones", *lines[1:]), is_html=False) is None
+    (trailer,) = split_text("Cargar más").paragraphs
+    assert is_marked(trailer) and not any(own_cues(trailer, None)[i] for i in MARKER_CUES)
