@@ -201,8 +201,9 @@ def openapi_document(config: ServiceConfig) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "lurid scoring service", "version": __version__,
-                 "description": "Scores text for loaded, sensational language and finds appended junk-link "
-                                "blocks. Every error is `{\"error\": {\"code\", \"message\"}}`. Every answer carries an "
+                 "description": "Scores English text for loaded, sensational language and finds appended "
+                                "junk-link blocks (scores of other languages mean little; see the README). "
+                                "Every error is `{\"error\": {\"code\", \"message\"}}`. Every answer carries an "
                                 "`X-Request-ID` header (the client's own, when it sent a short token), which "
                                 "the server's request log also records."},
         "paths": {
