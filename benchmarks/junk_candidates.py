@@ -1,6 +1,6 @@
 """The junk model with and without the candidate training records, on development data, over several draws.
 
-    python benchmarks/junk_candidates.py --blocks BLOCKS.jsonl --endings ENDINGS.jsonl
+    python benchmarks/junk_candidates.py --blocks BLOCKS.jsonl --endings ENDINGS.jsonl [--block-styles STYLE ...]
                                          [--offsets 300 400 500] [--splits parts styles]
                                          [--datasets ../shared/datasets] [--out benchmarks/junk_candidates.md]
 
@@ -59,11 +59,15 @@ ENDINGS_DEV = HERE / "endings_dev"
 LABELS_DEV2 = HERE / "labels_dev2"
 
 
-def training_side_candidates(corpus, files: dict[str, Path]) -> dict[str, list[dict]]:
-    """The candidate records the corpus split would train on (the rest would be held out), by part."""
+def training_side_candidates(corpus, files: dict[str, Path], styles: dict[str, set] | None = None
+                             ) -> dict[str, list[dict]]:
+    """The candidate records the corpus split would train on (the rest would be held out), by part; only
+    those of the given styles, for a part named in `styles`."""
     extra = {}
     for part, path in files.items():
         records = read_jsonl(path)
+        if styles and part in styles:
+            records = [r for r in records if isinstance(r, dict) and r.get("style") in styles[part]]
         ids = [r.get("id") if isinstance(r, dict) else None for r in records]
         if None in ids:
             raise ValueError(f"{path}: record {ids.index(None) + 1} has no id")
@@ -137,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--blocks", type=Path, required=True, help="candidate junk blocks (JSONL)")
     parser.add_argument("--endings", type=Path, required=True, help="candidate clean endings (JSONL)")
+    parser.add_argument("--block-styles", nargs="+", metavar="STYLE",
+                        help="only the candidate blocks of these styles (default: all)")
     parser.add_argument("--offsets", type=int, nargs="+", default=[300, 400, 500],
                         help="draws: JUNK_DRAW_SEEDS moved by each offset (session 16 used 0, 100, 200)")
     parser.add_argument("--splits", nargs="+", choices=("parts", "styles"), default=["parts", "styles"])
@@ -150,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = load_corpus(TRAINING_DATA)
     try:
-        extra = training_side_candidates(corpus, {"junk_blocks": args.blocks, "endings": args.endings})
+        extra = training_side_candidates(corpus, {"junk_blocks": args.blocks, "endings": args.endings},
+                                         {"junk_blocks": set(args.block_styles)} if args.block_styles else None)
     except (OSError, ValueError) as error:
         print(f"junk_candidates: {error}", file=sys.stderr)
         return 1
@@ -165,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"candidates on the training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}")
 
     lines = ["# The junk model with and without the candidate records", "",
-             f"Made by `python benchmarks/junk_candidates.py --blocks {args.blocks} --endings {args.endings}` "
+             f"Made by `python benchmarks/junk_candidates.py --blocks {args.blocks} --endings {args.endings}"
+             f"{' --block-styles ' + ' '.join(args.block_styles) if args.block_styles else ''}` "
              "(protocol in its docstring). Candidates on the "
              f"training side: {', '.join(f'{len(v)} {k}' for k, v in extra.items())}. labels_dev: "
              f"{len(cases)} documents; WCXB half A: {len(eval_pages)} pages.", "",
