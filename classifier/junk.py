@@ -25,7 +25,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import ThreadpoolController
 
 from .features import SYMBOL, Lexicon
-from .text import Paragraph
+from .text import OTHER_FULL_STOPS, Paragraph
 
 # A block needs summed log-odds above this to be reported: one paragraph at
 # p = 0.88 is not enough on its own (before the format's bias below). The share
@@ -155,9 +155,9 @@ _EDGES = " \t:-–—|•·>»›.…!#*→"
 # "Related Stories (3)", "Comments (1,024)"; not a year ("Popular (2023)")
 _COUNT = re.compile(r"\s*\((?:\d{1,3}(?:,\d{3})*)\)$")
 _ELLIPSIS = ("…", "...", "..")
-# A full stop ending a line (also the danda, the ideographic, full-width, Urdu, Ethiopic and Myanmar stops),
-# perhaps inside closing quotes, brackets or Markdown emphasis, and not the last dot of an ellipsis (". . .").
-_FULL_STOP = re.compile(r"(?<![.…])(?<![.…] )[.।॥。۔።။．｡][\"”'’)\]*_」』）】]*$")
+# A full stop ending a line (also other scripts' full stops: the danda, the ideographic stop...), perhaps
+# inside closing quotes, brackets or Markdown emphasis, and not the last dot of an ellipsis (". . .").
+_FULL_STOP = re.compile(rf"(?<![.…])(?<![.…] )[.{OTHER_FULL_STOPS}][\"”'’)\]*_」』）】]*$")
 HTML_CUES = ("footer", "related", "recommend", "promo", "sponsor", "share", "social", "comment",
              "sidebar", "nav", "menu", "newsletter", "subscribe", "trending", "popular", "ad",
              "teaser", "more", "widget", "taboola", "outbrain", "aside", "article", "content",

@@ -46,7 +46,8 @@ MAX_TERMINAL_SHARE_DEFAULT = 0.5
 # Sentence ends of other scripts: the Devanagari danda and double danda, the ideographic, full-width and
 # half-width full stops, full-width "!" and "?", the Arabic question mark and Urdu full stop, the Ethiopic,
 # Myanmar, Khmer, Tibetan and Armenian full stops; and the CJK closing brackets a quoted sentence ends in.
-OTHER_SCRIPT_STOPS = "।॥。．｡！？؟۔።။។།։」』）】"
+OTHER_FULL_STOPS = "।॥。．｡۔።။។།։"
+OTHER_SCRIPT_STOPS = OTHER_FULL_STOPS + "！？؟」』）】"
 _TERMINAL = tuple(".!?:;\"”'’)…" + OTHER_SCRIPT_STOPS)
 # U+0085 (NEL) is a line break, except as the continuation byte of a UTF-8
 # sequence misread as Latin-1 ("Ã\x85" is mojibake for "Å", "â\x80\x85" for
