@@ -502,12 +502,12 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
     """One text or HTML file as a record. UTF-8, or UTF-16/32 with a byte-order mark, or, for HTML, the
     charset its <meta> declares; a byte-order mark stays in the text, so offsets match the file as sent."""
     encoding, _ = bom_encoding(data)
+    declared = _META_CHARSET.search(data[:SNIFF_BYTES]) if kind == "html" and encoding == "utf-8" else None
     try:
         content = data.decode(encoding)
-        if kind == "html" and encoding == "utf-8" and b"\x1b" in data:
-            content = _iso_2022_jp(data) or content
+        if declared is not None and b"\x1b" in data:
+            content = _iso_2022_jp(data, declared.group(1)) or content
     except UnicodeDecodeError as error:
-        declared = _META_CHARSET.search(data[:SNIFF_BYTES]) if kind == "html" and encoding == "utf-8" else None
         if declared is None:
             return error_record(name, "invalid_encoding", f"{name}: not UTF-8 ({error.reason} at byte "
                                 f"{error.start}); save it as UTF-8, or for HTML declare its <meta charset>")
@@ -524,14 +524,13 @@ def file_record(name: str, data: bytes, kind: str) -> dict:
     return {"_input": {"id": name, kind: content}}
 
 
-def _iso_2022_jp(data: bytes) -> str | None:
-    """The page decoded as ISO-2022-JP, if its <meta> declares that and it decodes; else None.
+def _iso_2022_jp(data: bytes, label: bytes) -> str | None:
+    """The page decoded as ISO-2022-JP, if its <meta> declares that (`label`) and it decodes; else None.
 
     ISO-2022-JP is 7-bit: its escape sequences shift into Japanese, so a page in it is also valid UTF-8 (of
     escape codes and ASCII letters) and the declaration, read only when UTF-8 fails, went unread."""
-    declared = _META_CHARSET.search(data[:SNIFF_BYTES])
     try:
-        if declared is None or web_codec(declared.group(1).decode("ascii")) != "iso2022_jp":
+        if web_codec(label.decode("ascii")) != "iso2022_jp":
             return None
         return data.decode("iso2022_jp")
     except (LookupError, UnicodeError):
