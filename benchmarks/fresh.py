@@ -34,7 +34,10 @@ articles with one-story blocks or short closing lines) and benchmarks/unlabelled
 - benchmarks/fresh4/ (session 23): 40 plain-text articles (24 with a block,
   16 clean) and 20 HTML pages (14 with a block, 6 clean, most followed by a
   site footer: a block found in the footer counts as a clean cut here, but
-  not as article text cut).
+  not as article text cut);
+- benchmarks/fresh5/ (session 24): 40 plain-text articles (24 with a block,
+  16 clean), written while a junk cue change was judged (its README says
+  which shapes its brief named).
 
 Each document names the first line (text) or first extracted block (HTML)
 of the block, and for HTML the last piece of article text.
