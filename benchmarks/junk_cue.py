@@ -1,0 +1,144 @@
+"""The junk model's finished-line cue, as shipped and as changed, over several draws.
+
+    python benchmarks/junk_cue.py [--versions before after quotes] [--offsets 1200 1300]
+                                  [--splits parts styles] [--datasets ../shared/datasets]
+                                  [--out benchmarks/junk_cue.md]
+
+One cue of the junk model says whether a line ends as a finished sentence (junk.finished_line). As
+shipped ("before"), any trailing quote or ")" counts as a stop, so teaser headlines such as "Headline
+(Site)" or "Mum's fury at 'disgusting' bin rule" look finished. Session 24 tried two changes:
+
+- "after": a stop (other scripts' too) perhaps inside closing quotes or brackets; a bracketed aside ends a
+  finished line only when it is the whole line or follows a stop ("(Reporting by ...)", "... road. (Photo
+  by ...)");
+- "quotes": only the closing quotes need their stop inside; ")" counts as before.
+
+One retrain cannot tell a change of one or two development documents from the noise of a retrain, so the
+shipped recipe is fitted once per version on the same fit side of junk_dev's splits and the same
+composition draws (junk_candidates.py's protocol). Every cue of a fit, for its training rows and for the
+development documents alike, is computed with its own version (the script swaps junk.finished_line).
+
+The development data are those of junk_candidates.py, and benchmarks/unlabelled_dev (exact, late,
+early, missed). Nothing here touches the held-out splits or the fresh sets. Counts only; no page text.
+A fit takes about eight minutes on one core: run the two splits as two processes with OMP_NUM_THREADS=1
+and their own --out; session 24's junk_cue.md is four such files put together by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+from junk_candidates import development_cases, labels_dev_outcomes, measure, table_head  # noqa: E402
+from junk_dev import DATASETS, development_documents, development_pages, split_parts  # noqa: E402
+
+from classifier import junk as junk_module  # noqa: E402
+from classifier.corpus import TRAINING_DATA, load_corpus  # noqa: E402
+from classifier.features import Lexicon  # noqa: E402
+from classifier.junk import JunkModel  # noqa: E402
+from classifier.text import OTHER_FULL_STOPS  # noqa: E402
+from classifier.train import JUNK_DRAW_SEEDS, composed_draw, page_training_set, with_pages  # noqa: E402
+
+UNLABELLED_DEV = HERE / "unlabelled_dev"
+_ELLIPSIS = ("…", "...", "..")
+_STOPS = tuple(".!?:;！？؟" + OTHER_FULL_STOPS)
+_CLOSERS = "\"”'’)]*_」』）】»"
+_QUOTES = "\"”'’»」』"
+
+
+def finished_before(line: str) -> bool:
+    """The cue as shipped before session 24: any trailing quote, ")", ":", ";" or Latin stop, not an ellipsis."""
+    return line.endswith(tuple(".!?\"”'’):;")) and not line.endswith(_ELLIPSIS)
+
+
+def finished_after(line: str) -> bool:
+    """Session 24's change: a stop (other scripts' too), perhaps inside closing quotes or brackets, not an
+    ellipsis; a line ending in a bracketed aside is finished when the aside is the whole line or follows a
+    stop ("Headline (Site)" and "Doctors stunned by ‘miracle’" are not finished; "(Reporting by ...)" is)."""
+    inner = line.rstrip(_CLOSERS)
+    if inner.endswith(_ELLIPSIS):
+        return False
+    if inner.endswith(_STOPS):
+        return True
+    if line.endswith((")", "）")):
+        opening = max(line.rfind("("), line.rfind("（"))
+        before = line[:opening].rstrip()
+        return opening >= 0 and (not before or before.endswith(_STOPS))
+    return False
+
+
+def finished_quotes(line: str) -> bool:
+    """A narrower change, tried second: only closing quotes need their stop inside ("Fury at 'disgusting'
+    rule" is not finished); a trailing ")" counts as before; other scripts' stops count."""
+    if line.rstrip(_QUOTES) != line:
+        return finished_after(line)
+    return finished_before(line) or line.endswith(_STOPS)
+
+
+VERSIONS = {"before": finished_before, "after": finished_after, "quotes": finished_quotes}
+SHIPPED = junk_module.finished_line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offsets", type=int, nargs="+", default=[1200, 1300],
+                        help="draws: JUNK_DRAW_SEEDS moved by each offset")
+    parser.add_argument("--splits", nargs="+", choices=("parts", "styles"), default=["parts", "styles"])
+    parser.add_argument("--versions", nargs="+", choices=tuple(VERSIONS), default=["before", "after"],
+                        help="versions of the cue to fit (default: before after)")
+    parser.add_argument("--datasets", type=Path, default=DATASETS)
+    parser.add_argument("--out", type=Path, default=HERE / "junk_cue.md")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+
+    def log(message):
+        print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
+
+    corpus = load_corpus(TRAINING_DATA)
+    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
+    try:
+        train_pages, eval_pages = development_pages(args.datasets)
+    except FileNotFoundError as error:
+        print(f"junk_cue: {error}", file=sys.stderr)
+        return 1
+    cases, endings_cases, labels2_cases = development_cases()
+    unlabelled = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(UNLABELLED_DEV.glob("*/*.json"))]
+    head = table_head(len(endings_cases), len(labels2_cases))
+    head[0] = head[0].replace("| fit |", "| cue |") + f" unlabelled_dev ({len(unlabelled)}) exact / late / early / missed |"
+    head[1] += " --- |"
+    lines = ["# The junk model's finished-line cue, before and after session 24", "",
+             f"Made by `python benchmarks/junk_cue.py` (protocol in its docstring). labels_dev: {len(cases)} "
+             f"documents; WCXB half A: {len(eval_pages)} pages.", "", *head]
+    for offset in args.offsets:
+        seeds = [seed + offset for seed in JUNK_DRAW_SEEDS]
+        for split in args.splits:
+            fit_parts, dev_parts = split_parts(corpus, split)
+            parsed, labels = development_documents(dev_parts)
+            dev_documents = [(d, y) for d, y in zip(parsed, labels) if d.source != "html"]
+            for name in args.versions:
+                junk_module.finished_line = VERSIONS[name]
+                try:
+                    page_set = page_training_set(train_pages, lexicon)
+                    draws = [composed_draw(fit_parts, lexicon, seed) for seed in seeds]
+                    junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
+                    figures = measure(junk, dev_documents, eval_pages, cases, endings_cases, labels2_cases)
+                    unl = labels_dev_outcomes(junk, unlabelled)
+                finally:
+                    junk_module.finished_line = SHIPPED
+                lines.append(f"| +{offset} | {split} | {name} | {figures} "
+                             f"{unl['exact']} / {unl['late']} / {unl['early']} / {unl['missed']} |")
+                log(lines[-1])
+    lines += ["", f"Written in {(time.perf_counter() - started) / 60:.1f} minutes."]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
