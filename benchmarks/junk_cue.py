@@ -1,27 +1,31 @@
 """The junk model's finished-line cue, as shipped and as changed, over several draws.
 
-    python benchmarks/junk_cue.py [--versions before after quotes] [--offsets 1200 1300]
+    python benchmarks/junk_cue.py --out FILE [--versions before after] [--offsets 1200 1300]
                                   [--splits parts styles] [--datasets ../shared/datasets]
-                                  [--out benchmarks/junk_cue.md]
 
 One cue of the junk model says whether a line ends as a finished sentence (junk.finished_line). As
-shipped ("before"), any trailing quote or ")" counts as a stop, so teaser headlines such as "Headline
-(Site)" or "Mum's fury at 'disgusting' bin rule" look finished. Session 24 tried two changes:
+shipped ("before"), any trailing quote mark or ")" counts as a stop, so teaser headlines such as
+"Headline (Site)" or "Doctors stunned by ‘miracle’" look finished, and other scripts' stops (。, ।) do
+not count. The versions (`--versions`; session 24 ran all four):
 
+- "before": the shipped cue;
 - "after": a stop (other scripts' too) perhaps inside closing quotes or brackets; a bracketed aside ends a
   finished line only when it is the whole line or follows a stop ("(Reporting by ...)", "... road. (Photo
   by ...)");
-- "quotes": only the closing quotes need their stop inside; ")" counts as before.
+- "quotes": only the closing quotes need their stop inside; ")" counts as shipped; other scripts' stops
+  count;
+- "quotes-text": "quotes" for plain-text lines only; HTML blocks keep the shipped cue.
 
 One retrain cannot tell a change of one or two development documents from the noise of a retrain, so the
 shipped recipe is fitted once per version on the same fit side of junk_dev's splits and the same
 composition draws (junk_candidates.py's protocol). Every cue of a fit, for its training rows and for the
-development documents alike, is computed with its own version (the script swaps junk.finished_line).
+development documents alike, is computed with its own version (the script swaps junk.finished_line, or
+junk.own_cues for a text-only version, and restores them after each fit).
 
 The development data are those of junk_candidates.py, and benchmarks/unlabelled_dev (exact, late,
 early, missed). Nothing here touches the held-out splits or the fresh sets. Counts only; no page text.
-A fit takes about eight minutes on one core: run the two splits as two processes with OMP_NUM_THREADS=1
-and their own --out; session 24's junk_cue.md is four such files put together by hand.
+A fit takes about eight minutes on one core: run the two splits as two processes with OMP_NUM_THREADS=1,
+each with its own --out; benchmarks/junk_cue.md is session 24's output files put together by hand.
 """
 
 from __future__ import annotations
@@ -41,20 +45,16 @@ from junk_dev import DATASETS, development_documents, development_pages, split_p
 from classifier import junk as junk_module  # noqa: E402
 from classifier.corpus import TRAINING_DATA, load_corpus  # noqa: E402
 from classifier.features import Lexicon  # noqa: E402
-from classifier.junk import JunkModel  # noqa: E402
+from classifier.junk import _ELLIPSIS, JunkModel  # noqa: E402
 from classifier.text import OTHER_FULL_STOPS  # noqa: E402
 from classifier.train import JUNK_DRAW_SEEDS, composed_draw, page_training_set, with_pages  # noqa: E402
 
 UNLABELLED_DEV = HERE / "unlabelled_dev"
-_ELLIPSIS = ("…", "...", "..")
-_STOPS = tuple(".!?:;！？؟" + OTHER_FULL_STOPS)
+SHIPPED = junk_module.finished_line  # "before"
+_OTHER_STOPS = tuple("！？؟" + OTHER_FULL_STOPS)
+_STOPS = (*".!?:;", *_OTHER_STOPS)
 _CLOSERS = "\"”'’)]*_」』）】»"
 _QUOTES = "\"”'’»」』"
-
-
-def finished_before(line: str) -> bool:
-    """The cue as shipped before session 24: any trailing quote, ")", ":", ";" or Latin stop, not an ellipsis."""
-    return line.endswith(tuple(".!?\"”'’):;")) and not line.endswith(_ELLIPSIS)
 
 
 def finished_after(line: str) -> bool:
@@ -74,15 +74,30 @@ def finished_after(line: str) -> bool:
 
 
 def finished_quotes(line: str) -> bool:
-    """A narrower change, tried second: only closing quotes need their stop inside ("Fury at 'disgusting'
-    rule" is not finished); a trailing ")" counts as before; other scripts' stops count."""
+    """A narrower change: only closing quotes need their stop inside ("Doctors stunned by ‘miracle’" is not
+    finished); a trailing ")" counts as before; other scripts' stops count; an ellipsis never does.
+    (Session 24 first ran a version that took "..." and ".." endings for finished: its rows were dropped.)"""
     if line.rstrip(_QUOTES) != line:
         return finished_after(line)
-    return finished_before(line) or line.endswith(_STOPS)
+    return SHIPPED(line) or line.endswith(_OTHER_STOPS)
 
 
-VERSIONS = {"before": finished_before, "after": finished_after, "quotes": finished_quotes}
-SHIPPED = junk_module.finished_line
+VERSIONS = {"before": SHIPPED, "after": finished_after, "quotes": finished_quotes,
+            "quotes-text": finished_quotes}
+# Versions that change the cue of plain-text lines only (HTML blocks keep the shipped cue).
+TEXT_ONLY = {"quotes-text"}
+SHIPPED_OWN_CUES = junk_module.own_cues
+_FINISHED_CUE = 2  # index of the finished-line cue in junk.own_cues
+
+
+def text_only_cues(version):
+    """junk.own_cues with `version` of the finished-line cue for plain-text lines only."""
+    def own_cues(paragraph, lexicon):
+        cues = SHIPPED_OWN_CUES(paragraph, lexicon)
+        if not paragraph.tag:
+            cues[_FINISHED_CUE] = float(version(paragraph.text.rstrip()))
+        return cues
+    return own_cues
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--versions", nargs="+", choices=tuple(VERSIONS), default=["before", "after"],
                         help="versions of the cue to fit (default: before after)")
     parser.add_argument("--datasets", type=Path, default=DATASETS)
-    parser.add_argument("--out", type=Path, default=HERE / "junk_cue.md")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the table (markdown)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -122,7 +137,10 @@ def main(argv: list[str] | None = None) -> int:
             parsed, labels = development_documents(dev_parts)
             dev_documents = [(d, y) for d, y in zip(parsed, labels) if d.source != "html"]
             for name in args.versions:
-                junk_module.finished_line = VERSIONS[name]
+                if name in TEXT_ONLY:
+                    junk_module.own_cues = text_only_cues(VERSIONS[name])
+                else:
+                    junk_module.finished_line = VERSIONS[name]
                 try:
                     page_set = page_training_set(train_pages, lexicon)
                     draws = [composed_draw(fit_parts, lexicon, seed) for seed in seeds]
@@ -130,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                     figures = measure(junk, dev_documents, eval_pages, cases, endings_cases, labels2_cases)
                     unl = labels_dev_outcomes(junk, unlabelled)
                 finally:
-                    junk_module.finished_line = SHIPPED
+                    junk_module.finished_line, junk_module.own_cues = SHIPPED, SHIPPED_OWN_CUES
                 lines.append(f"| +{offset} | {split} | {name} | {figures} "
                              f"{unl['exact']} / {unl['late']} / {unl['early']} / {unl['missed']} |")
                 log(lines[-1])

@@ -149,8 +149,8 @@ _COMMENTS = re.compile(r"^\d+\s+comments?$|^\d+\s+shares?$", re.I)
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.)]|#\d+)\s")
 # A line ending in one of these (and not in an ellipsis) is finished (finished_line). Not other scripts' stops,
 # as text.py's _TERMINAL has since session 23: some paragraphs of the WCXB and ScrapingHub pages the shipped
-# model trained on end in one; add them when the model is next retrained. Session 24 measured narrower
-# versions (a trailing quote or ")" needing its stop inside) and kept neither: benchmarks/junk_cue.md.
+# model trained on end in one; add them when the model is next retrained. Session 24 measured three versions
+# in which a trailing quote or ")" needs its stop inside, and kept none: benchmarks/junk_cue.md.
 _TERMINAL = tuple(".!?\"”'’):;")
 # What bare() strips from a line's edges: punctuation, bullets, arrows, and Markdown's "#" and "*".
 _EDGES = " \t:-–—|•·>»›.…!#*→"
@@ -224,8 +224,8 @@ def own_cues(paragraph: Paragraph, lexicon: Lexicon | None) -> list[float]:
 
 
 def finished_line(line: str) -> bool:
-    """Whether a line (without trailing space) ends as a finished sentence or label: in a stop, a closing
-    quote or bracket, a colon or a semicolon, and not in an ellipsis. A cue of the junk model (changing it
+    """Whether a line (without trailing space) ends as a finished sentence or label: in a Latin stop, a quote
+    mark, ")", a colon or a semicolon, and not in an ellipsis. A cue of the junk model (changing it
     changes the model; benchmarks/junk_cue.py fits other versions against it).
 
     >>> [finished_line(line) for line in ("Rain is expected.", "Related:", "Comments (41)", "And then…")]
