@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     head = table_head(len(endings_cases), len(labels2_cases))
     head[0] = head[0].replace("| fit |", "| cue |") + f" unlabelled_dev ({len(unlabelled)}) exact / late / early / missed |"
     head[1] += " --- |"
-    lines = ["# The junk model's finished-line cue, before and after session 24", "",
+    lines = ["# The junk model's finished-line cue, by version", "",
              f"Made by `python benchmarks/junk_cue.py` (protocol in its docstring). labels_dev: {len(cases)} "
              f"documents; WCXB half A: {len(eval_pages)} pages.", "", *head]
     for offset in args.offsets:
