@@ -4,11 +4,12 @@
     python benchmarks/fresh.py --folder benchmarks/fresh2 --out benchmarks/fresh2.md
     python benchmarks/fresh.py --folder benchmarks/fresh3 --out benchmarks/fresh3.md
     python benchmarks/fresh.py --folder benchmarks/fresh4 --out benchmarks/fresh4.md
+    python benchmarks/fresh.py --folder benchmarks/fresh6 --out benchmarks/fresh6.md
     python benchmarks/fresh.py --folder benchmarks/endings_dev --out benchmarks/endings_dev.md
     python benchmarks/fresh.py --folder benchmarks/labels_dev2 --out benchmarks/labels_dev2.md
     python benchmarks/fresh.py --folder benchmarks/unlabelled_dev --out benchmarks/unlabelled_dev.md
 
-Four evaluation sets, each written for this check and never trained on or tuned against
+Six evaluation sets, each written for this check and never trained on or tuned against
 (their README.md says how they were written and what has seen them since), and four
 development sets, benchmarks/labels_dev/ (40 plain-text articles whose blocks open with
 unusually worded labels; used to choose rules and training data), benchmarks/labels_dev2/
@@ -37,7 +38,10 @@ articles with one-story blocks or short closing lines) and benchmarks/unlabelled
   not as article text cut);
 - benchmarks/fresh5/ (session 24): 40 plain-text articles (24 with a block,
   16 clean), written while a junk cue change was judged (its README says
-  which shapes its brief named).
+  which shapes its brief named);
+- benchmarks/fresh6/ (session 25): 40 plain-text articles (24 with a block,
+  16 clean) and 20 HTML pages (14 with a block, 6 clean, all followed by a
+  site footer, counted as in fresh4).
 
 Each document names the first line (text) or first extracted block (HTML)
 of the block, and for HTML the last piece of article text.

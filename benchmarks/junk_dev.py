@@ -148,11 +148,17 @@ def labels_dev_line(probabilities, cases, rule) -> str:
     return " / ".join(str(counts[k]) for k in ("exact", "late", "early", "missed", "clean cut"))
 
 
-def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log, offset: int = 0) -> list[str]:
+def fit_split(split: str, corpus, lexicon, train_pages, offset: int = 0) -> tuple[JunkModel, dict]:
+    """The shipped recipe fitted on the fitting side of `split` (draws moved by `offset`) and the ScrapingHub
+    and WCXB half B pages; and the development side's parts."""
     fit_parts, dev_parts = split_parts(corpus, split)
     page_set = page_training_set(train_pages, lexicon)
     draws = [composed_draw(fit_parts, lexicon, seed + offset) for seed in JUNK_DRAW_SEEDS]
-    junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
+    return JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set)), dev_parts
+
+
+def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log, offset: int = 0) -> list[str]:
+    junk, dev_parts = fit_split(split, corpus, lexicon, train_pages, offset)
     log(f"{split}: fitted")
     dev_parsed, dev_labels = development_documents(dev_parts)
     dev_probabilities = junk.many_probabilities([(d.paragraphs, d.source == "html") for d in dev_parsed])
