@@ -8,9 +8,10 @@
     python benchmarks/fresh.py --folder benchmarks/endings_dev --out benchmarks/endings_dev.md
     python benchmarks/fresh.py --folder benchmarks/labels_dev2 --out benchmarks/labels_dev2.md
     python benchmarks/fresh.py --folder benchmarks/unlabelled_dev --out benchmarks/unlabelled_dev.md
+    python benchmarks/fresh.py --folder benchmarks/markdown_dev --out benchmarks/markdown_dev.md
 
 Six evaluation sets, each written for this check and never trained on or tuned against
-(their README.md says how they were written and what has seen them since), and four
+(their README.md says how they were written and what has seen them since), and five
 development sets, benchmarks/labels_dev/ (40 plain-text articles whose blocks open with
 unusually worded labels; used to choose rules and training data), benchmarks/labels_dev2/
 (session 22: 30 plain-text articles whose blocks open with stock labels over items of unusual
@@ -18,8 +19,10 @@ shapes, and 30 clean ones whose own closing section opens with a line worded as 
 benchmarks/endings_dev/
 (session 18: 22 HTML pages ending in newsletter boxes, comment sections or one-story "Up next"
 boxes, or clean with FAQ, sources, bio, fact-box and key-dates endings, and 8 plain-text
-articles with one-story blocks or short closing lines) and benchmarks/unlabelled_dev/ (session
-23: 13 plain-text articles ending in a short one-sentence paragraph, then an unlabelled block):
+articles with one-story blocks or short closing lines), benchmarks/unlabelled_dev/ (session
+23: 13 plain-text articles ending in a short one-sentence paragraph, then an unlabelled block) and
+benchmarks/markdown_dev/ (session 25: 30 Markdown articles, 18 ending in blocks of link lines, 12
+clean, most of those ending in the writer's own link lists):
 
 - benchmarks/fresh/ (session 6): 40 plain-text articles (22 with an appended
   block in styles and labels the training corpus did not have, 18 clean ones
@@ -103,7 +106,7 @@ def load_cases(folder: Path) -> list[dict]:
 
 # Sets written as development data (their README says so): used to choose rules and training data, so
 # their figures are not blind.
-DEVELOPMENT_SETS = {"labels_dev", "labels_dev2", "endings_dev", "unlabelled_dev"}
+DEVELOPMENT_SETS = {"labels_dev", "labels_dev2", "endings_dev", "unlabelled_dev", "markdown_dev"}
 
 
 def render(results: list[dict], folder: str = "benchmarks/fresh") -> str:

@@ -220,17 +220,98 @@ def _repair(word: str) -> str:
     return fixed
 
 
-def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) -> Paragraph:
-    """Build a Paragraph from line spans of `text` (already without line breaks)."""
+# A Markdown link or image, `[text](url)` or `![alt](url "title")`, on one line; a URL may hold one level of
+# brackets. Group 1 is what a reader sees.
+_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+                            r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+
+
+def markdown_markup(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) of the Markdown link markup in these line spans of `text`, in order and apart: the "["
+    (or "![") before a link's text and the "](url)" after it, so that what is left is what a reader sees. An
+    image inside a link (`[![alt](img)](url)`) leaves its alt text. None when nothing but markup would be left.
+
+    >>> line = "- [Ferry fares rise](https://gazette.example/a) · 3 min read"
+    >>> "".join(line[a:b] for a, b in markdown_markup(line, [(0, len(line))]))
+    '[](https://gazette.example/a)'
+    """
+    hidden: list[tuple[int, int]] = []
+    for line_start, line_end in spans:
+        line = text[line_start:line_end]
+        if "](" not in line:
+            continue
+        for _ in range(3):  # each pass takes one level of nesting: an image inside a link is two
+            matches = list(_MARKDOWN_LINK.finditer(line))
+            if not matches:
+                break
+            masked, position = [], 0
+            for m in matches:
+                hidden += [(line_start + m.start(), line_start + m.start(1)), (line_start + m.end(1), line_start + m.end())]
+                masked += [line[position:m.start()], "x" * (m.end() - m.start())]  # the next pass sees a word
+                position = m.end()
+            line = "".join(masked) + line[position:]
+    hidden = sorted(h for h in hidden if h[0] < h[1])
+    return hidden if hidden and _shows_something(text, spans, hidden) else []
+
+
+def _shows_something(text: str, spans: list[tuple[int, int]], hidden: list[tuple[int, int]]) -> bool:
+    """Is any character of the spans, outside the (ordered, disjoint) hidden ranges, not whitespace?"""
+    k = 0
+    for line_start, line_end in spans:
+        position = line_start
+        while position < line_end:
+            while k < len(hidden) and hidden[k][1] <= position:
+                k += 1
+            if k < len(hidden) and hidden[k][0] <= position:
+                position = hidden[k][1]
+                continue
+            stop = min(hidden[k][0] if k < len(hidden) else line_end, line_end)
+            if text[position:stop].strip():
+                return True
+            position = stop
+    return False
+
+
+def _pieces(text: str, line_start: int, line_end: int, hidden: list[tuple[int, int]], ends: list[int]):
+    """(start, end, plain ASCII, glued) of each word run of a line, less the hidden ranges (ordered, apart;
+    `ends` their ends): a run they cut gives each part, glued (no space before it in the normalised text)
+    when no visible space was between it and the part before."""
+    for match in _RUN.finditer(text, line_start, line_end):
+        start, end, ascii_run = match.start(), match.end(), match.lastgroup == "ascii"
+        k = bisect.bisect_right(ends, start)  # the first hidden range that ends after the run starts
+        if k == len(hidden) or hidden[k][0] >= end:
+            yield start, end, ascii_run, False
+            continue
+        position, first, spaced = start, True, False
+        while True:
+            cut_start, cut_end = hidden[k] if k < len(hidden) and hidden[k][0] < end else (end, end)
+            piece = text[position:max(position, cut_start)]
+            core = piece.strip()
+            if core:
+                piece_start = position + len(piece) - len(piece.lstrip())
+                yield piece_start, piece_start + len(core), ascii_run, not first and not spaced and piece_start == position
+                first, spaced = False, len(piece.rstrip()) != len(piece)
+            elif piece:
+                spaced = True
+            if cut_start >= end:
+                break
+            position, k = max(position, cut_end), k + 1
+
+
+def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, hidden: list[tuple[int, int]] = (),
+                   **html) -> Paragraph:
+    """Build a Paragraph from line spans of `text` (already without line breaks), leaving the `hidden` ranges
+    (Markdown link markup, markdown_markup) out of its normalised text; its start and end still take them in."""
     parts: list[str] = []
     segments: list[Segment] = []
     position = 0
     repaired = mojibake = False
     invisible = None  # the first word made only of format characters: left out, unless nothing else is there
+    ends = [end for _, end in hidden]
     for line_start, line_end in spans:
-        for match in _RUN.finditer(text, line_start, line_end):
-            raw, raw_start, raw_end = match.group(), match.start(), match.end()
-            if match.lastgroup == "ascii":
+        for raw_start, raw_end, ascii_run, glued in _pieces(text, line_start, line_end, hidden, ends):
+            raw = text[raw_start:raw_end]
+            if ascii_run:
                 fixed = raw
             else:
                 # U+00A0 and format characters (a byte-order mark, a zero-width space, a direction mark) before
@@ -251,7 +332,8 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
                 if fixed != raw:
                     repaired = True
                     mojibake = mojibake or is_mojibake_repair(drop_format_characters(raw), fixed)
-            if parts:
+            if parts and not glued:
+                parts.append(" ")
                 position += 1
             parts.append(fixed)
             segments.append(Segment(position, position + len(fixed), raw_start, raw_end))
@@ -259,11 +341,14 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, **html) 
     if not segments and invisible:  # a paragraph of nothing else (callers give such lines as blank)
         parts.append(text[invisible.raw_start:invisible.raw_end])
         segments.append(invisible)
+    start, end = segments[0].raw_start, segments[-1].raw_end
+    if hidden:
+        start, end = min(start, hidden[0][0]), max(end, max(b for _, b in hidden))
     return Paragraph(
         index=index,
-        start=segments[0].raw_start,
-        end=segments[-1].raw_end,
-        text=" ".join(parts),
+        start=start,
+        end=end,
+        text="".join(parts),
         segments=tuple(segments),
         repaired=repaired,
         mojibake=mojibake,
@@ -418,7 +503,7 @@ def split_text(text: str) -> Document:
 
     def flush():
         if current:
-            paragraphs.append(make_paragraph(text, current, len(paragraphs)))
+            paragraphs.append(make_paragraph(text, current, len(paragraphs), markdown_markup(text, current)))
             current.clear()
 
     for i, span in enumerate(lines):

@@ -1,5 +1,6 @@
-"""The fresh evaluation documents (benchmarks/fresh/, fresh2/, fresh3/, fresh4/, fresh5/, fresh6/) and the development sets
-(benchmarks/labels_dev/, labels_dev2/, endings_dev/, unlabelled_dev/) are well formed: each marker is where it says."""
+"""The fresh evaluation documents (benchmarks/fresh/, fresh2/ ... fresh6/) and the development sets
+(benchmarks/labels_dev/, labels_dev2/, endings_dev/, unlabelled_dev/, markdown_dev/) are well formed: each
+marker is where it says."""
 
 import importlib.util
 from pathlib import Path
@@ -17,7 +18,7 @@ _spec.loader.exec_module(fresh)
 @pytest.mark.parametrize(("folder", "count"), [("fresh", 70), ("fresh2", 60), ("fresh3", 60), ("fresh4", 60),
                                                ("fresh5", 40), ("fresh6", 60), ("labels_dev", 40),
                                                ("labels_dev2", 60), ("endings_dev", 30),
-                                               ("unlabelled_dev", 13)])
+                                               ("unlabelled_dev", 13), ("markdown_dev", 30)])
 def test_every_fresh_document_names_a_block_start_and_article_end_that_exist(folder, count):
     cases = fresh.load_cases(BENCH / folder)
     assert len(cases) == count

@@ -1,6 +1,7 @@
 import textwrap
 
-from classifier.text import fit_width, fix_word, split_lines, split_text, wrap_width
+from classifier.html import parse_html
+from classifier.text import fit_width, fix_word, markdown_markup, split_lines, split_text, wrap_width
 
 
 def spans(text):
@@ -322,3 +323,26 @@ def test_other_scripts_full_stops_end_paragraphs_one_per_line():
     quoted = chinese.replace("不满。", "不满。」").replace("进行。", "进行。」")  # a stop inside a closing bracket
     for text in (hindi, chinese, quoted, hindi.replace("।", "॥"), chinese.replace("。", "．")):
         assert [text[p.start:p.end] for p in split_text(text).paragraphs] == text.split("\n")[:-1]
+
+
+def test_markdown_link_markup_is_left_out_of_the_scored_text():
+    """Session 25: a reader sees "Ferry fares rise", not "[Ferry fares rise](https://...)"; offsets still
+    cover the whole line as sent, and a span of the link text maps back onto it."""
+    sent = ("# Ferry fares\n\nIt was [truly shocking](https://gazette.example/a), she said.\n\n"
+            "- [Ferry fares rise](https://gazette.example/b) · 3 min read\n"
+            "- [![thumb](https://img.gazette.example/t.jpg)](https://gazette.example/c)\n[](https://gazette.example/d)")
+    prose, item, image, bare_link = split_text(sent).paragraphs[1:]
+    assert prose.text == "It was truly shocking, she said."
+    assert sent[prose.start:prose.end] == "It was [truly shocking](https://gazette.example/a), she said."
+    start, end = prose.to_source_span(prose.text.index("shocking"), prose.text.index("shocking") + len("shocking"))
+    assert sent[start:end] == "shocking"
+    assert item.text == "- Ferry fares rise · 3 min read"
+    assert sent[item.start:item.end] == "- [Ferry fares rise](https://gazette.example/b) · 3 min read"
+    assert image.text == "- thumb"  # an image inside a link leaves its alt text
+    assert bare_link.text == "[](https://gazette.example/d)"  # nothing but markup: as sent
+
+
+def test_markdown_markup_is_plain_text_only():
+    assert parse_html("<p>See [the report](https://gazette.example/r).</p>").paragraphs[0].text == (
+        "See [the report](https://gazette.example/r).")
+    assert markdown_markup("No links [here] (or here).", [(0, 26)]) == []
