@@ -18,6 +18,7 @@ import bisect
 import operator
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -221,15 +222,21 @@ def _repair(word: str) -> str:
 
 
 # A Markdown link or image, `[text](url)` or `![alt](url "title")`, on one line; a URL may hold one level of
-# brackets. Group 1 is what a reader sees.
-_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\(\s*(?:<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
-                            r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+# brackets. Group 1 is what a reader sees, group 2 the destination. The bracket's inside is atomic: without
+# that, "](" and a long run of spaces took quadratic time (a session-25 review: 32,000 spaces, 13 s).
+_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\((?>\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
+                            r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*)\)")
+# ... whose destination looks like one: a URL, a path or an anchor ("[1](2)", "handlers[kind](event)" are not).
+_DESTINATION = re.compile(r"^<|[/.:#]")
+# An image inside a link is two levels; each pass of markdown_markup takes one.
+MARKDOWN_NESTING = 3
 
 
-def markdown_markup(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def markdown_markup(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """(start, end) of the Markdown link markup in these line spans of `text`, in order and apart: the "["
     (or "![") before a link's text and the "](url)" after it, so that what is left is what a reader sees. An
-    image inside a link (`[![alt](img)](url)`) leaves its alt text. None when nothing but markup would be left.
+    image inside a link (`[![alt](img)](url)`) leaves its alt text. Inline links on one line only (not
+    reference links, nor autolinks); an empty list when nothing but markup would be left.
 
     >>> line = "- [Ferry fares rise](https://gazette.example/a) · 3 min read"
     >>> "".join(line[a:b] for a, b in markdown_markup(line, [(0, len(line))]))
@@ -240,21 +247,27 @@ def markdown_markup(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
         line = text[line_start:line_end]
         if "](" not in line:
             continue
-        for _ in range(3):  # each pass takes one level of nesting: an image inside a link is two
-            matches = list(_MARKDOWN_LINK.finditer(line))
+        for _ in range(MARKDOWN_NESTING):
+            matches = [m for m in _MARKDOWN_LINK.finditer(line) if _DESTINATION.search(m.group(2))]
             if not matches:
                 break
             masked, position = [], 0
             for m in matches:
-                hidden += [(line_start + m.start(), line_start + m.start(1)), (line_start + m.end(1), line_start + m.end())]
+                hidden += [(line_start + m.start(), line_start + m.start(1)),
+                           (line_start + m.end(1), line_start + m.end())]
                 masked += [line[position:m.start()], "x" * (m.end() - m.start())]  # the next pass sees a word
                 position = m.end()
             line = "".join(masked) + line[position:]
-    hidden = sorted(h for h in hidden if h[0] < h[1])
-    return hidden if hidden and _shows_something(text, spans, hidden) else []
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(h for h in hidden if h[0] < h[1]):
+        if merged and start <= merged[-1][1]:  # a link that held one whose markup it takes in whole
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged if merged and _shows_something(text, spans, merged) else []
 
 
-def _shows_something(text: str, spans: list[tuple[int, int]], hidden: list[tuple[int, int]]) -> bool:
+def _shows_something(text: str, spans: Sequence[tuple[int, int]], hidden: Sequence[tuple[int, int]]) -> bool:
     """Is any character of the spans, outside the (ordered, disjoint) hidden ranges, not whitespace?"""
     k = 0
     for line_start, line_end in spans:
@@ -272,7 +285,7 @@ def _shows_something(text: str, spans: list[tuple[int, int]], hidden: list[tuple
     return False
 
 
-def _pieces(text: str, line_start: int, line_end: int, hidden: list[tuple[int, int]], ends: list[int]):
+def _pieces(text: str, line_start: int, line_end: int, hidden: Sequence[tuple[int, int]], ends: list[int]):
     """(start, end, plain ASCII, glued) of each word run of a line, less the hidden ranges (ordered, apart;
     `ends` their ends): a run they cut gives each part, glued (no space before it in the normalised text)
     when no visible space was between it and the part before."""
@@ -286,11 +299,12 @@ def _pieces(text: str, line_start: int, line_end: int, hidden: list[tuple[int, i
         while True:
             cut_start, cut_end = hidden[k] if k < len(hidden) and hidden[k][0] < end else (end, end)
             piece = text[position:max(position, cut_start)]
-            core = piece.strip()
+            core = piece.strip(" ")  # (only " " separates words in a run: U+00A0 may be mojibake, "Ã\xa0" for à)
             if core:
-                piece_start = position + len(piece) - len(piece.lstrip())
-                yield piece_start, piece_start + len(core), ascii_run, not first and not spaced and piece_start == position
-                first, spaced = False, len(piece.rstrip()) != len(piece)
+                piece_start = position + len(piece) - len(piece.lstrip(" "))
+                glued = not first and not spaced and piece_start == position and not core.startswith("\xa0")
+                yield piece_start, piece_start + len(core), ascii_run, glued
+                first, spaced = False, len(piece.rstrip(" ")) != len(piece)
             elif piece:
                 spaced = True
             if cut_start >= end:
@@ -298,7 +312,7 @@ def _pieces(text: str, line_start: int, line_end: int, hidden: list[tuple[int, i
             position, k = max(position, cut_end), k + 1
 
 
-def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, hidden: list[tuple[int, int]] = (),
+def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, hidden: Sequence[tuple[int, int]] = (),
                    **html) -> Paragraph:
     """Build a Paragraph from line spans of `text` (already without line breaks), leaving the `hidden` ranges
     (Markdown link markup, markdown_markup) out of its normalised text; its start and end still take them in."""
@@ -503,7 +517,7 @@ def split_text(text: str) -> Document:
 
     def flush():
         if current:
-            paragraphs.append(make_paragraph(text, current, len(paragraphs), markdown_markup(text, current)))
+            paragraphs.append(make_paragraph(text, current, len(paragraphs), hidden=markdown_markup(text, current)))
             current.clear()
 
     for i, span in enumerate(lines):

@@ -115,6 +115,15 @@ def cases():
                         ("('a '*k + 'é ')*n/(2k+2), k=50", lambda n: ("a " * 50 + "é ") * (n // 102)),
                         ("'a\\u00a0'*n/2", lambda n: "a\u00a0" * (n // 2))):
         yield "text._RUN", run, name, build, lambda s: _consume(run.finditer(s))
+    link = text._MARKDOWN_LINK
+    for name, build in (("'[a](' + ' '*n", lambda n: "[a](" + " " * n), ("'[a](x' + ' '*n", lambda n: "[a](x" + " " * n),
+                        ("'[a](' + '(b'*n/2", lambda n: "[a](" + "(b" * (n // 2)), ("'['*n", lambda n: "[" * n),
+                        ("'[a](x \"' + ' '*n", lambda n: '[a](x "' + " " * n)):
+        yield "text._MARKDOWN_LINK", link, name, build, lambda s: _consume(link.finditer(s))
+    yield "text.markdown_markup", None, "'[a](u.x) '*n/9", lambda n: "[a](u.x) " * (n // 9), \
+        lambda s: text.markdown_markup(s, [(0, len(s))])
+    yield "text.markdown_markup", None, "'[![a](u.x)](u.x)'*n/17", lambda n: "[![a](u.x)](u.x)" * (n // 17), \
+        lambda s: text.markdown_markup(s, [(0, len(s))])
     chrome, moz = EXTENSION_ORIGINS
     yield "service EXTENSION_ORIGINS[0]", chrome, "'chrome-extension://' + 'a'*n", \
         lambda n: "chrome-extension://" + "a" * n, chrome.match

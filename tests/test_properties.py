@@ -11,7 +11,8 @@ from classifier.text import split_text
 
 texts = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=400) | st.lists(
     st.sampled_from(["News", "âš¡ Headline", "teaser…", "End of content", "Some sentence.", "", " ", "ðŸ˜±",
-                     "\r\n", "\u2028", "word " * 15]), max_size=30).map("\n".join)
+                     "\r\n", "\u2028", "word " * 15, "- [A headline](https://x.example/a)", "](", "![", "[", "]",
+                     '[x](y/z([b](c/d)) "t  z")', "[Ã\xa0](u.x)\xa0b"]), max_size=30).map("\n".join)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -346,3 +346,27 @@ def test_markdown_markup_is_plain_text_only():
     assert parse_html("<p>See [the report](https://gazette.example/r).</p>").paragraphs[0].text == (
         "See [the report](https://gazette.example/r).")
     assert markdown_markup("No links [here] (or here).", [(0, 26)]) == []
+
+
+def test_only_what_looks_like_a_link_is_markup():
+    # a destination must look like a URL, a path or an anchor: code and numbered citations stay as sent
+    for sent in ("handlers[event.type](event)", "As shown [1](2), costs rose."):
+        assert split_text(sent).paragraphs[0].text == sent
+    assert split_text("See [the notes](#notes) and [the page](/about).").paragraphs[0].text == (
+        "See the notes and the page.")
+
+
+def test_markdown_markup_ranges_are_in_order_and_apart():
+    """A session-25 review: a link holding another whose markup it covers gave overlapping ranges, and
+    markup leaked into the scored text."""
+    sent = '[a](x/y([b](c/d)) "t  z")'
+    assert markdown_markup(sent, [(0, len(sent))]) == [(0, 1), (2, len(sent))]
+    assert split_text(sent).paragraphs[0].text == "a"
+
+
+def test_mojibake_and_no_break_spaces_at_a_links_edge():
+    # U+00A0 after "Ã" is mojibake for "à", in a link as outside one; after a link it still parts words
+    assert split_text("Rendez-vous [voilÃ\xa0](https://u.example) demain").paragraphs[0].text == (
+        "Rendez-vous voilà demain")
+    assert split_text("[a](https://u.example)\xa0b").paragraphs[0].text == "a b"
+    assert split_text("[x](https://u.example/1)[y](https://u.example/2).").paragraphs[0].text == "xy."
