@@ -197,6 +197,28 @@ def run_split(split: str, corpus, lexicon, train_pages, eval_pages, log, offset:
     return lines + [""]
 
 
+def stderr_log():
+    """A function that prints a message to stderr with the seconds since it was made."""
+    started = time.perf_counter()
+
+    def log(message):
+        print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
+    return log
+
+
+def set_up(datasets: Path, script: str):
+    """(authored corpus, its lexicon, pages to train on, WCXB half A), or None, said on stderr, when WCXB dev
+    is not under `datasets`."""
+    corpus = load_corpus(TRAINING_DATA)
+    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
+    try:
+        train_pages, eval_pages = development_pages(datasets)
+    except FileNotFoundError as error:
+        print(f"{script}: {error}", file=sys.stderr)
+        return None
+    return corpus, lexicon, train_pages, eval_pages
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=Path, default=DATASETS)
@@ -206,17 +228,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="move the draws' seeds (JUNK_DRAW_SEEDS) by this much; 0 fits the shipped draws")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-
-    def log(message):
-        print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
-
-    corpus = load_corpus(TRAINING_DATA)
-    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
-    try:
-        train_pages, eval_pages = development_pages(args.datasets)
-    except FileNotFoundError as error:
-        print(f"junk_dev: {error}", file=sys.stderr)
+    log = stderr_log()
+    found = set_up(args.datasets, "junk_dev")
+    if found is None:
         return 1
+    corpus, lexicon, train_pages, eval_pages = found
     log(f"pages: {len(train_pages)} to train, {len(eval_pages)} WCXB half A to score")
     lines = ["# The junk model's plain-text decision on development documents", "",
              f"Made by `python benchmarks/junk_dev.py --splits {' '.join(args.splits)} --offset {args.offset}` "

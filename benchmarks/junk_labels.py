@@ -38,12 +38,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 from fresh import outcome  # noqa: E402
-from junk_dev import (DATASETS, SHIPPED_RULE, development_documents, development_pages, fit_split,  # noqa: E402
-                      html_page_results, page_result, pages_line, text_result)
+from junk_dev import (DATASETS, SHIPPED_RULE, development_documents, fit_split, html_page_results,  # noqa: E402
+                      page_result, pages_line, set_up, stderr_log, text_result)
 
 from classifier import junk  # noqa: E402
-from classifier.corpus import TRAINING_DATA, load_corpus  # noqa: E402
-from classifier.features import Lexicon  # noqa: E402
 from classifier.text import split_text  # noqa: E402
 
 DEV_SETS = ("labels_dev", "labels_dev2", "endings_dev", "unlabelled_dev")
@@ -171,17 +169,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="move the draws' seeds by each of these (one fit per split and offset)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-
-    def log(message):
-        print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
-
-    corpus = load_corpus(TRAINING_DATA)
-    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
-    try:
-        train_pages, eval_pages = development_pages(args.datasets)
-    except FileNotFoundError as error:
-        print(f"junk_labels: {error}", file=sys.stderr)
+    log = stderr_log()
+    found = set_up(args.datasets, "junk_labels")
+    if found is None:
         return 1
+    corpus, lexicon, train_pages, eval_pages = found
     cases = development_cases()
     lines = ["# The text decision rules' label test: shipped against session 25's candidate", "",
              f"Made by `python benchmarks/junk_labels.py --splits {' '.join(args.splits)} --offsets "
