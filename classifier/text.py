@@ -137,6 +137,28 @@ class Paragraph:
     path: tuple[int, ...] = field(default=(), repr=False)  # HTML: serials of the enclosing elements
     # HTML: share of the block a main-text extractor kept (maintext.py); None for text, or when it found nothing
     main_text: float | None = None
+    # plain text: where in the sent text Markdown link markup was left out of `text` (markdown_markup)
+    markup: tuple[tuple[int, int], ...] = field(default=(), repr=False, compare=False)
+
+    def visible_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The words of the sent text's span (start, end) outside the Markdown markup left out of `text`: a
+        highlight over "furious [fans](https://...) slammed" marks "fans" and "slammed", not the URL between
+        them. The span itself when it holds no markup.
+
+        >>> (paragraph,) = split_text("Furious [fans](https://x.example/f) slammed it").paragraphs
+        >>> paragraph.visible_spans(*paragraph.to_source_span(8, 20))
+        [(9, 13), (36, 43)]
+        """
+        cuts = [(a, b) for a, b in self.markup if a < end and b > start]
+        if not cuts:
+            return [(start, end)]
+        pieces, position = [], start
+        for cut_start, cut_end in [*cuts, (end, end)]:
+            words = [s for s in self.segments if s.raw_end > position and s.raw_start < cut_start]
+            if words:
+                pieces.append((max(position, words[0].raw_start), min(cut_start, words[-1].raw_end)))
+            position = max(position, cut_end)
+        return pieces
 
     def to_source_span(self, norm_start: int, norm_end: int) -> tuple[int, int]:
         """Map a span of `text` to (start, end) in the document text."""
@@ -364,6 +386,7 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, hidden: 
         end=end,
         text="".join(parts),
         segments=tuple(segments),
+        markup=tuple(hidden),
         repaired=repaired,
         mojibake=mojibake,
         **html,

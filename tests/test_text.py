@@ -1,6 +1,7 @@
 import textwrap
 
 from classifier.html import parse_html
+from classifier.scoring import ScoringConfig, score_document
 from classifier.text import fit_width, fix_word, markdown_markup, split_lines, split_text, wrap_width
 
 
@@ -370,3 +371,13 @@ def test_mojibake_and_no_break_spaces_at_a_links_edge():
         "Rendez-vous voilà demain")
     assert split_text("[a](https://u.example)\xa0b").paragraphs[0].text == "a b"
     assert split_text("[x](https://u.example/1)[y](https://u.example/2).").paragraphs[0].text == "xy."
+
+
+def test_a_highlight_across_a_links_edge_marks_the_words_not_the_markup(model):
+    sent = ("A shocking outrage erupted as furious [fans](https://x.example/news/fans-react-2027) slammed the "
+            "disgraceful betrayal.")
+    (paragraph,) = score_document(model, text=sent, config=ScoringConfig()).paragraphs
+    marked = [sent[h.start:h.end] for h in paragraph.highlights]
+    assert marked and all("](" not in words and "https" not in words for words in marked)
+    weights = [h.weight for h in paragraph.highlights]
+    assert weights == sorted(weights, reverse=True)
