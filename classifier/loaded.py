@@ -145,8 +145,10 @@ class LoadedModel:
         return self.calibrate(self.decision(texts))
 
     # -- explaining ----------------------------------------------------
-    def explain(self, text: str, row=None) -> list[Highlight]:
-        """Spans of `text` whose terms pushed its score up, strongest first.
+    def explain(self, text: str, row=None, breaks: tuple[int, ...] = ()) -> list[Highlight]:
+        """Spans of `text` whose terms pushed its score up, strongest first; none runs across a position in
+        `breaks` (a Markdown link's edge, text.Paragraph.breaks: "furious [fans](url) slammed" reads "furious
+        fans slammed", but a phrase over "fans slammed" would mark the URL in the sent text).
 
         Each term is credited with its own slope. The lexicon's strongest cues, its density and its
         maximum, belong to no single hit, so a loaded headline ("Shocking outrage", 0.9999) came back
@@ -163,8 +165,11 @@ class LoadedModel:
         coef = self.classifier_.coef_[0]
         whole_lexicon = (self.lexicon is not None and sum(t.is_word for t in tokens) <= WHOLE_LEXICON_MAX_WORDS
                          and decision >= self._decision_bound(0.5))
-        return merge_highlights(self._ngram_candidates(text, row)
-                                + self._cue_candidates(text, tokens, coef, row, whole_lexicon=whole_lexicon))
+        candidates = (self._ngram_candidates(text, row)
+                      + self._cue_candidates(text, tokens, coef, row, whole_lexicon=whole_lexicon))
+        if breaks:
+            candidates = [c for c in candidates if not any(c[0] < b < c[1] for b in breaks)]
+        return merge_highlights(candidates)
 
     def _decision(self, row) -> float:
         """The classifier's decision value (before calibration) for the paragraph of this feature row."""

@@ -359,13 +359,8 @@ def _document_result(model: LuridModel, config: ScoringConfig, document: Documen
             raise limit[1]
         highlights = ()
         if config.highlights:
-            found = model.loaded.explain(paragraph.text, _row(features, row))
+            found = model.loaded.explain(paragraph.text, _row(features, row), breaks=paragraph.breaks)
             mapped = [(*paragraph.to_source_span(h.start, h.end), h.weight) for h in found]
-            if paragraph.markup:  # a phrase across a Markdown link's edge marks its words, not the markup,
-                mapped = [(*piece, round(weight / len(pieces), 4))  # and they share its weight
-                          for start, end, weight in mapped
-                          for pieces in (paragraph.visible_spans(start, end),) for piece in pieces]
-                mapped.sort(key=lambda span: (-span[2], span[0]))  # strongest first, as explain gives them
             if paragraph.repaired:
                 # repaired words map back to whole sent words, so spans may meet again: merge after mapping
                 mapped = [(h.start, h.end, h.weight) for h in merge_highlights(mapped)]

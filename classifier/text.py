@@ -137,28 +137,9 @@ class Paragraph:
     path: tuple[int, ...] = field(default=(), repr=False)  # HTML: serials of the enclosing elements
     # HTML: share of the block a main-text extractor kept (maintext.py); None for text, or when it found nothing
     main_text: float | None = None
-    # plain text: where in the sent text Markdown link markup was left out of `text` (markdown_markup)
-    markup: tuple[tuple[int, int], ...] = field(default=(), repr=False, compare=False)
-
-    def visible_spans(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The words of the sent text's span (start, end) outside the Markdown markup left out of `text`: a
-        highlight over "furious [fans](https://...) slammed" marks "fans" and "slammed", not the URL between
-        them. The span itself when it holds no markup.
-
-        >>> (paragraph,) = split_text("Furious [fans](https://x.example/f) slammed it").paragraphs
-        >>> paragraph.visible_spans(*paragraph.to_source_span(8, 20))
-        [(9, 13), (36, 43)]
-        """
-        cuts = [(a, b) for a, b in self.markup if a < end and b > start]
-        if not cuts:
-            return [(start, end)]
-        pieces, position = [], start
-        for cut_start, cut_end in [*cuts, (end, end)]:
-            words = [s for s in self.segments if s.raw_end > position and s.raw_start < cut_start]
-            if words:
-                pieces.append((max(position, words[0].raw_start), min(cut_start, words[-1].raw_end)))
-            position = max(position, cut_end)
-        return pieces
+    # plain text: positions in `text` where Markdown link markup was left out (markdown_markup), at the edges
+    # of a link's text; a highlight does not run across one
+    breaks: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def to_source_span(self, norm_start: int, norm_end: int) -> tuple[int, int]:
         """Map a span of `text` to (start, end) in the document text."""
@@ -248,8 +229,9 @@ def _repair(word: str) -> str:
 # that, "](" and a long run of spaces took quadratic time (a session-25 review: 32,000 spaces, 13 s).
 _MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\((?>\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)"
                             r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*)\)")
-# ... whose destination looks like one: a URL, a path or an anchor ("[1](2)", "handlers[kind](event)" are not).
-_DESTINATION = re.compile(r"^<|[/.:#]")
+# ... whose destination looks like one: a URL, a path, a query or an anchor ("[1](2)", "handlers[kind](event)"
+# are not).
+_DESTINATION = re.compile(r"^<|[/.:#?]")
 # An image inside a link is two levels; each pass of markdown_markup takes one.
 MARKDOWN_NESTING = 3
 
@@ -344,9 +326,15 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, hidden: 
     repaired = mojibake = False
     invisible = None  # the first word made only of format characters: left out, unless nothing else is there
     ends = [end for _, end in hidden]
+    breaks: list[int] = []
+    previous_end = None  # where the last word kept ended in the sent text
+    spaced = False  # a no-break space that no repair took ends the word before: the next is not glued to it
     for line_start, line_end in spans:
         for raw_start, raw_end, ascii_run, glued in _pieces(text, line_start, line_end, hidden, ends):
             raw = text[raw_start:raw_end]
+            if hidden and previous_end is not None and bisect.bisect_left(ends, raw_start + 1) > bisect.bisect_left(
+                    ends, previous_end + 1):
+                breaks.append(position)  # markup lies between the last word and this one
             if ascii_run:
                 fixed = raw
             else:
@@ -363,17 +351,21 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, hidden: 
                     raw = trimmed
                 if not visible_length(raw):  # only format characters (a lone joiner, a soft hyphen)
                     invisible = invisible or Segment(0, len(raw), raw_start, raw_end)
+                    spaced = spaced or "\xa0" in raw
                     continue
                 fixed = " ".join(fix_word(raw).split()) or raw  # (if ftfy made it blank: as sent)
                 if fixed != raw:
                     repaired = True
                     mojibake = mojibake or is_mojibake_repair(drop_format_characters(raw), fixed)
-            if parts and not glued:
+            if parts and (not glued or spaced):
                 parts.append(" ")
                 position += 1
             parts.append(fixed)
             segments.append(Segment(position, position + len(fixed), raw_start, raw_end))
             position += len(fixed)
+            previous_end = raw_end
+            # "the\xa0" before a link's "[": the space parts words; in "voilÃ\xa0" the repair took it (à)
+            spaced = bool(hidden) and raw.endswith("\xa0") and fixed == " ".join(fix_word(raw.rstrip("\xa0")).split())
     if not segments and invisible:  # a paragraph of nothing else (callers give such lines as blank)
         parts.append(text[invisible.raw_start:invisible.raw_end])
         segments.append(invisible)
@@ -386,7 +378,7 @@ def make_paragraph(text: str, spans: list[tuple[int, int]], index: int, hidden: 
         end=end,
         text="".join(parts),
         segments=tuple(segments),
-        markup=tuple(hidden),
+        breaks=tuple(breaks),
         repaired=repaired,
         mojibake=mojibake,
         **html,

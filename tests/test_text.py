@@ -370,14 +370,19 @@ def test_mojibake_and_no_break_spaces_at_a_links_edge():
     assert split_text("Rendez-vous [voilÃ\xa0](https://u.example) demain").paragraphs[0].text == (
         "Rendez-vous voilà demain")
     assert split_text("[a](https://u.example)\xa0b").paragraphs[0].text == "a b"
+    assert split_text("See the\xa0[report](https://u.example/r) now").paragraphs[0].text == "See the report now"
+    assert split_text("[a](https://u.example)\xa0[b](https://u.example)").paragraphs[0].text == "a b"
     assert split_text("[x](https://u.example/1)[y](https://u.example/2).").paragraphs[0].text == "xy."
 
 
-def test_a_highlight_across_a_links_edge_marks_the_words_not_the_markup(model):
+def test_no_highlight_runs_across_a_links_edge(model):
+    """A phrase over "fans slammed" in "furious [fans](https://...) slammed" would mark the URL in the sent
+    text (a session-25 review): such phrases are not highlights, with or without repaired words."""
     sent = ("A shocking outrage erupted as furious [fans](https://x.example/news/fans-react-2027) slammed the "
             "disgraceful betrayal.")
-    (paragraph,) = score_document(model, text=sent, config=ScoringConfig()).paragraphs
-    marked = [sent[h.start:h.end] for h in paragraph.highlights]
-    assert marked and all("](" not in words and "https" not in words for words in marked)
-    weights = [h.weight for h in paragraph.highlights]
-    assert weights == sorted(weights, reverse=True)
+    (paragraph,) = split_text(sent).paragraphs
+    assert paragraph.breaks == (paragraph.text.index(" fans"), paragraph.text.index(" slammed"))
+    for text in (sent, sent + " Itâ€™s true."):
+        (scored,) = score_document(model, text=text, config=ScoringConfig()).paragraphs
+        marked = [text[h.start:h.end] for h in scored.highlights]
+        assert "outrage" in marked and not any("](" in words or "https" in words for words in marked), marked
