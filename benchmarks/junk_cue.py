@@ -40,14 +40,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 from junk_candidates import development_cases, labels_dev_outcomes, measure, table_head  # noqa: E402
-from junk_dev import DATASETS, development_documents, development_pages, split_parts  # noqa: E402
+from junk_dev import DATASETS, development_documents, fit_split, set_up, split_parts, stderr_log  # noqa: E402
 
 from classifier import junk as junk_module  # noqa: E402
-from classifier.corpus import TRAINING_DATA, load_corpus  # noqa: E402
-from classifier.features import Lexicon  # noqa: E402
-from classifier.junk import _ELLIPSIS, JunkModel  # noqa: E402
+from classifier.junk import _ELLIPSIS  # noqa: E402
 from classifier.text import OTHER_FULL_STOPS  # noqa: E402
-from classifier.train import JUNK_DRAW_SEEDS, composed_draw, page_training_set, with_pages  # noqa: E402
 
 UNLABELLED_DEV = HERE / "unlabelled_dev"
 SHIPPED = junk_module.finished_line  # "before"
@@ -111,17 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="where to write the table (markdown)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-
-    def log(message):
-        print(f"[{time.perf_counter() - started:5.0f} s] {message}", file=sys.stderr, flush=True)
-
-    corpus = load_corpus(TRAINING_DATA)
-    lexicon = Lexicon.from_tsv(corpus.lexicon_path)
-    try:
-        train_pages, eval_pages = development_pages(args.datasets)
-    except FileNotFoundError as error:
-        print(f"junk_cue: {error}", file=sys.stderr)
+    log = stderr_log()
+    found = set_up(args.datasets, "junk_cue")
+    if found is None:
         return 1
+    corpus, lexicon, train_pages, eval_pages = found
     cases, endings_cases, labels2_cases = development_cases()
     unlabelled = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(UNLABELLED_DEV.glob("*/*.json"))]
     head = table_head(len(endings_cases), len(labels2_cases))
@@ -131,9 +122,8 @@ def main(argv: list[str] | None = None) -> int:
              f"Made by `python benchmarks/junk_cue.py` (protocol in its docstring). labels_dev: {len(cases)} "
              f"documents; WCXB half A: {len(eval_pages)} pages.", "", *head]
     for offset in args.offsets:
-        seeds = [seed + offset for seed in JUNK_DRAW_SEEDS]
         for split in args.splits:
-            fit_parts, dev_parts = split_parts(corpus, split)
+            _, dev_parts = split_parts(corpus, split)
             parsed, labels = development_documents(dev_parts)
             dev_documents = [(d, y) for d, y in zip(parsed, labels) if d.source != "html"]
             for name in args.versions:
@@ -142,9 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     junk_module.finished_line = VERSIONS[name]
                 try:
-                    page_set = page_training_set(train_pages, lexicon)
-                    draws = [composed_draw(fit_parts, lexicon, seed) for seed in seeds]
-                    junk = JunkModel(lexicon=lexicon).fit_draws(with_pages(draws, *page_set))
+                    junk, _ = fit_split(split, corpus, lexicon, train_pages, offset)
                     figures = measure(junk, dev_documents, eval_pages, cases, endings_cases, labels2_cases)
                     unl = labels_dev_outcomes(junk, unlabelled)
                 finally:
